@@ -1,0 +1,110 @@
+package io.redischat.redis.control;
+
+import java.time.Duration;
+import java.util.logging.Logger;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * The pooled Jedis client every component shares, built lazily from MicroProfile Config so the application
+ * starts (and reports why) even when Redis is unreachable. Timeouts bound how long any thread waits on Redis.
+ */
+@ApplicationScoped
+public class RedisConnection {
+
+    private static final Logger LOG = Logger.getLogger(RedisConnection.class.getName());
+
+    @Inject
+    @ConfigProperty(name = "channel.redis.url", defaultValue = "redis://localhost:6379/0")
+    String url;
+
+    @Inject
+    @ConfigProperty(name = "redis.timeout.connect-ms", defaultValue = "1000")
+    int connectTimeoutMs;
+
+    @Inject
+    @ConfigProperty(name = "redis.timeout.socket-ms", defaultValue = "1000")
+    int socketTimeoutMs;
+
+    @Inject
+    @ConfigProperty(name = "redis.pool.max-total", defaultValue = "16")
+    int poolMaxTotal;
+
+    @Inject
+    @ConfigProperty(name = "redis.pool.max-idle", defaultValue = "16")
+    int poolMaxIdle;
+
+    @Inject
+    @ConfigProperty(name = "redis.pool.min-idle", defaultValue = "0")
+    int poolMinIdle;
+
+    @Inject
+    @ConfigProperty(name = "redis.pool.max-wait-ms", defaultValue = "500")
+    int poolMaxWaitMs;
+
+    private volatile UnifiedJedis client;
+
+    public RedisUrl redisUrl() {
+        return RedisUrl.parse(url);
+    }
+
+    /** The shared client; creating it opens no connection, so this never blocks on Redis. */
+    public UnifiedJedis client() {
+        UnifiedJedis current = client;
+        if (current == null) {
+            synchronized (this) {
+                current = client;
+                if (current == null) {
+                    current = client = create(redisUrl());
+                }
+            }
+        }
+        return current;
+    }
+
+    UnifiedJedis create(RedisUrl target) {
+        var clientConfig = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(connectTimeoutMs)
+                .socketTimeoutMillis(socketTimeoutMs)
+                .user(target.user())
+                .password(target.password())
+                .database(target.database())
+                .ssl(target.tls())
+                .clientName("redis-chat")
+                .build();
+        var poolConfig = new GenericObjectPoolConfig<Connection>();
+        poolConfig.setMaxTotal(poolMaxTotal);
+        poolConfig.setMaxIdle(poolMaxIdle);
+        poolConfig.setMinIdle(poolMinIdle);
+        poolConfig.setMaxWait(Duration.ofMillis(poolMaxWaitMs));
+        poolConfig.setBlockWhenExhausted(true);
+        // a connection that died with Redis is dropped on return instead of failing the next borrower
+        poolConfig.setTestWhileIdle(true);
+        poolConfig.setTimeBetweenEvictionRuns(Duration.ofSeconds(30));
+        LOG.info(() -> "Redis client for " + target + " (connect " + connectTimeoutMs + " ms, socket "
+                + socketTimeoutMs + " ms, pool " + poolMaxTotal + ")");
+        return RedisClient.builder()
+                .hostAndPort(target.hostAndPort())
+                .clientConfig(clientConfig)
+                .poolConfig(poolConfig)
+                .build();
+    }
+
+    @PreDestroy
+    public void close() {
+        UnifiedJedis current = client;
+        if (current != null) {
+            current.close();
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.redischat.redis.control;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.redischat.redis.entity.RedisStatus;
+
+/**
+ * Asks Redis whether it answers, on a thread of its own, and gives up after a short wait: a stopped or hung Redis
+ * makes the status say so at once instead of holding the request.
+ */
+@ApplicationScoped
+public class RedisProbe {
+
+    @Inject
+    RedisConnection redis;
+
+    @Inject
+    @ConfigProperty(name = "redis.session.ttl", defaultValue = "300")
+    long defaultTtl;
+
+    @Inject
+    @ConfigProperty(name = "chat.redis.status-timeout-ms", defaultValue = "500")
+    long timeoutMs;
+
+    private ExecutorService probes;
+    private volatile String version;
+
+    @PostConstruct
+    void start() {
+        probes = new ThreadPoolExecutor(1, 2, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(4), runnable -> {
+            Thread thread = new Thread(runnable, "redis-chat-probe");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @PreDestroy
+    void stop() {
+        probes.shutdownNow();
+    }
+
+    public RedisStatus status() {
+        String url;
+        try {
+            url = redis.redisUrl().toString();
+        } catch (IllegalArgumentException e) {
+            return new RedisStatus(true, false, "invalid", defaultTtl, null, null, e.getMessage());
+        }
+        try {
+            double latency = CompletableFuture.supplyAsync(this::ping, probes).get(timeoutMs, TimeUnit.MILLISECONDS);
+            return new RedisStatus(true, true, url, defaultTtl, version, latency, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new RedisStatus(true, false, url, defaultTtl, null, null, "interrupted");
+        } catch (Exception e) {
+            return new RedisStatus(true, false, url, defaultTtl, null, null, RedisFailure.describe(e));
+        }
+    }
+
+    private double ping() {
+        var client = redis.client();
+        long started = System.nanoTime();
+        client.ping();
+        double latencyMs = (System.nanoTime() - started) / 1_000_000.0;
+        if (version == null) {
+            version = serverVersion(client.info("server"));
+        }
+        return Math.round(latencyMs * 1000) / 1000.0;
+    }
+
+    static String serverVersion(String info) {
+        for (String line : info.split("\r?\n")) {
+            if (line.startsWith("redis_version:")) {
+                return line.substring("redis_version:".length()).trim();
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,4 @@
+/**
+ * The connection to Redis: built from MicroProfile Config, shared by every component, and its status.
+ */
+package io.redischat.redis;

@@ -1,0 +1,119 @@
+package io.redischat.sessions.boundary;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.CloseReason.CloseCodes;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.PathParam;
+import jakarta.websocket.server.ServerEndpoint;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.redischat.sessions.control.ChatConnection;
+import io.redischat.sessions.control.ChatRoom;
+import io.redischat.sessions.control.InboundFrames;
+import io.redischat.sessions.control.SessionIds;
+
+/**
+ * {@code ws://host/chat/ws/{session_id}?redis_persistence=true}: one client in one chat session. Translates
+ * WebSocket events into {@link ChatRoom} calls; the frames it sends are documented in the README.
+ */
+@ServerEndpoint("/ws/{session_id}")
+public class ChatEndpoint {
+
+    private static final Logger LOG = Logger.getLogger(ChatEndpoint.class.getName());
+
+    @Inject
+    ChatRoom room;
+
+    @Inject
+    @ConfigProperty(name = "chat.message.max-bytes", defaultValue = "65536")
+    int maxMessageBytes;
+
+    @Inject
+    @ConfigProperty(name = "chat.connection.send-buffer-bytes", defaultValue = "1048576")
+    long sendBufferBytes;
+
+    private ChatConnection connection;
+
+    @OnOpen
+    public void open(Session socket, @PathParam("session_id") String sessionId) {
+        if (!SessionIds.isValid(sessionId)) {
+            closeNow(socket, CloseCodes.VIOLATED_POLICY, "invalid session id: " + SessionIds.RULE);
+            return;
+        }
+        Boolean persistence = persistenceRequested(socket);
+        if (persistence == null) {
+            closeNow(socket, CloseCodes.VIOLATED_POLICY, "redis_persistence must be true or false");
+            return;
+        }
+        // the container closes with 1009 beyond this
+        socket.setMaxTextMessageBufferSize(maxMessageBytes);
+        connection = new ChatConnection(socket, sessionId, persistence, sendBufferBytes);
+        room.join(connection);
+        LOG.info(() -> "ws connect session=" + sessionId + " socket=" + socket.getId() + " persistence=" + persistence);
+    }
+
+    @OnMessage
+    public void message(String frame) {
+        if (connection == null) {
+            return;
+        }
+        if (frame.length() > maxMessageBytes / 4 && frame.getBytes(StandardCharsets.UTF_8).length > maxMessageBytes) {
+            connection.close(CloseCodes.TOO_BIG, "message larger than " + maxMessageBytes + " bytes");
+            return;
+        }
+        try {
+            room.receive(connection, InboundFrames.parse(frame));
+        } catch (InboundFrames.Rejected rejected) {
+            room.reject(connection, rejected.code(), rejected.getMessage(), null);
+        }
+    }
+
+    @OnClose
+    public void close(CloseReason reason) {
+        if (connection != null) {
+            room.leave(connection);
+            LOG.info(() -> "ws disconnect session=" + connection.sessionId() + " socket=" + connection.id()
+                    + " code=" + reason.getCloseCode().getCode());
+        }
+    }
+
+    @OnError
+    public void error(Session socket, Throwable failure) {
+        LOG.log(Level.FINE, "ws error socket=" + socket.getId(), failure);
+        LOG.info(() -> "ws error session=" + socket.getPathParameters().get("session_id") + " socket="
+                + socket.getId() + " reason=" + failure.getClass().getSimpleName());
+    }
+
+    /** true, false, or null when the parameter has a value that is neither. */
+    static Boolean persistenceRequested(Session socket) {
+        List<String> values = socket.getRequestParameterMap().get("redis_persistence");
+        if (values == null || values.isEmpty()) {
+            return Boolean.FALSE;
+        }
+        String value = values.get(0).trim().toLowerCase(java.util.Locale.ROOT);
+        return switch (value) {
+            case "true", "1", "yes", "on" -> Boolean.TRUE;
+            case "false", "0", "no", "off", "" -> Boolean.FALSE;
+            default -> null;
+        };
+    }
+
+    private static void closeNow(Session socket, CloseCodes code, String reason) {
+        try {
+            socket.close(new CloseReason(code, reason));
+        } catch (java.io.IOException e) {
+            LOG.log(Level.FINE, "close failed", e);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.redischat.sessions.boundary;
+
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import io.redischat.api.boundary.BadRequestException;
+import io.redischat.sessions.control.MessageStore;
+import io.redischat.sessions.control.SessionIds;
+import io.redischat.sessions.entity.HistoryQuery;
+import io.redischat.sessions.entity.MessagesResponse;
+
+/** {@code GET /chat/api/sessions/{session_id}/messages/}: what Redis holds for a session, oldest first. */
+@RequestScoped
+@Path("sessions/{session_id}/messages")
+@Produces(MediaType.APPLICATION_JSON)
+public class SessionMessagesResource {
+
+    static final int MAX_LIMIT = 10_000;
+
+    @Inject
+    MessageStore store;
+
+    @GET
+    public MessagesResponse messages(@PathParam("session_id") String sessionId,
+                                     @QueryParam("limit") String limit,
+                                     @QueryParam("since") String since,
+                                     @QueryParam("before") String before) {
+        if (!SessionIds.isValid(sessionId)) {
+            throw new BadRequestException("invalid session id: " + SessionIds.RULE);
+        }
+        var query = new HistoryQuery(
+                limit == null ? null : (int) number("limit", limit, 1, MAX_LIMIT),
+                since == null ? null : number("since", since, 0, Long.MAX_VALUE),
+                before == null ? null : number("before", before, 1, Long.MAX_VALUE));
+        if (query.since() != null && query.before() != null) {
+            throw new BadRequestException("use either since or before, not both");
+        }
+        return MessagesResponse.of(store.history(sessionId, query));
+    }
+
+    private static long number(String name, String text, long min, long max) {
+        try {
+            long value = Long.parseLong(text.trim());
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw new BadRequestException(name + " must be a whole number from " + min
+                + (max == Long.MAX_VALUE ? " up" : " to " + max));
+    }
+}

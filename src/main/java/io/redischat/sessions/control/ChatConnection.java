@@ -1,0 +1,98 @@
+package io.redischat.sessions.control;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Session;
+
+/**
+ * One client's WebSocket in a chat session: what it asked for (persistence), its own message count when nothing is
+ * persisted, and a send path that never buffers more than a limit for a client that stops reading.
+ */
+public final class ChatConnection {
+
+    private static final Logger LOG = Logger.getLogger(ChatConnection.class.getName());
+
+    private final Session socket;
+    private final String sessionId;
+    private final boolean persistent;
+    private final long sendBufferLimit;
+    private final AtomicLong pendingSendBytes = new AtomicLong();
+    private final AtomicInteger pendingWrites = new AtomicInteger();
+    private final AtomicLong messageNumber = new AtomicLong();
+
+    public ChatConnection(Session socket, String sessionId, boolean persistent, long sendBufferLimit) {
+        this.socket = socket;
+        this.sessionId = sessionId;
+        this.persistent = persistent;
+        this.sendBufferLimit = sendBufferLimit;
+    }
+
+    public String sessionId() {
+        return sessionId;
+    }
+
+    public boolean persistent() {
+        return persistent;
+    }
+
+    public String id() {
+        return socket.getId();
+    }
+
+    /** The N of the next message when N is not kept in Redis (no persistence, or Redis failed). */
+    long nextLocalNumber() {
+        return messageNumber.incrementAndGet();
+    }
+
+    /** Remembers the N Redis gave, so a message Redis cannot store is numbered after it. */
+    void observeStoredNumber(long number) {
+        messageNumber.accumulateAndGet(number, Math::max);
+    }
+
+    boolean tryStartWrite(int maxPending) {
+        if (pendingWrites.incrementAndGet() > maxPending) {
+            pendingWrites.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    void finishWrite() {
+        pendingWrites.decrementAndGet();
+    }
+
+    /** Queues a text frame; a client that lets more than the limit pile up is closed with 1013. */
+    public void send(String text) {
+        if (!socket.isOpen()) {
+            return;
+        }
+        long size = text.getBytes(StandardCharsets.UTF_8).length;
+        if (pendingSendBytes.addAndGet(size) > sendBufferLimit) {
+            pendingSendBytes.addAndGet(-size);
+            close(CloseReason.CloseCodes.TRY_AGAIN_LATER, "send buffer full: client is not reading");
+            return;
+        }
+        try {
+            socket.getAsyncRemote().sendText(text, result -> pendingSendBytes.addAndGet(-size));
+        } catch (RuntimeException e) {
+            pendingSendBytes.addAndGet(-size);
+            LOG.log(Level.FINE, "send failed on " + id(), e);
+        }
+    }
+
+    public void close(CloseReason.CloseCode code, String reason) {
+        try {
+            if (socket.isOpen()) {
+                socket.close(new CloseReason(code, reason));
+            }
+        } catch (IOException | IllegalStateException e) {
+            LOG.log(Level.FINE, "close failed on " + id(), e);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.redischat.sessions.control;
+
+import java.io.StringReader;
+import java.util.regex.Pattern;
+
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParsingException;
+
+import io.redischat.sessions.entity.ErrorCode;
+import io.redischat.sessions.entity.InboundMessage;
+
+/**
+ * Reads a client's text frame: plain text is the message; a frame starting with '{' must be JSON
+ * {@code {"content": "...", "clientId": "..."}}.
+ */
+public final class InboundFrames {
+
+    private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._:|-]{1,64}");
+
+    private InboundFrames() {
+    }
+
+    /** A frame that is not a message: why, and the clientId if one could be read. */
+    public static final class Rejected extends Exception {
+        private final ErrorCode code;
+
+        Rejected(ErrorCode code, String message) {
+            super(message, null, false, false);
+            this.code = code;
+        }
+
+        public ErrorCode code() {
+            return code;
+        }
+    }
+
+    public static InboundMessage parse(String frame) throws Rejected {
+        if (frame == null || frame.isEmpty()) {
+            throw new Rejected(ErrorCode.EMPTY_MESSAGE, "message is empty");
+        }
+        if (frame.stripLeading().startsWith("{")) {
+            return parseJson(frame);
+        }
+        return new InboundMessage(frame, null);
+    }
+
+    private static InboundMessage parseJson(String frame) throws Rejected {
+        JsonObject json;
+        try (var reader = Json.createReader(new StringReader(frame))) {
+            json = reader.readObject();
+        } catch (JsonParsingException e) {
+            throw new Rejected(ErrorCode.MALFORMED_JSON, "malformed JSON: " + firstLine(e.getMessage()));
+        } catch (JsonException | IllegalStateException e) {
+            throw new Rejected(ErrorCode.MALFORMED_JSON, "malformed JSON frame");
+        }
+        JsonValue content = json.get("content");
+        if (!(content instanceof JsonString text)) {
+            throw new Rejected(ErrorCode.INVALID_MESSAGE, "a JSON frame needs a string \"content\"");
+        }
+        String clientId = null;
+        JsonValue id = json.get("clientId");
+        if (id != null && id != JsonValue.NULL) {
+            if (!(id instanceof JsonString idText) || !CLIENT_ID.matcher(idText.getString()).matches()) {
+                throw new Rejected(ErrorCode.INVALID_MESSAGE,
+                        "\"clientId\" must be a string of 1 to 64 letters, digits or . _ : | -");
+            }
+            clientId = idText.getString();
+        }
+        if (text.getString().isEmpty()) {
+            throw new Rejected(ErrorCode.EMPTY_MESSAGE, "message is empty");
+        }
+        return new InboundMessage(text.getString(), clientId);
+    }
+
+    private static String firstLine(String text) {
+        if (text == null) {
+            return "unexpected input";
+        }
+        String line = text.split("\n", 2)[0];
+        return line.length() > 200 ? line.substring(0, 200) : line;
+    }
+}

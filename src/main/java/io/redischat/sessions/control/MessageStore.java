@@ -1,0 +1,204 @@
+package io.redischat.sessions.control;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.redischat.redis.control.LuaScript;
+import io.redischat.redis.control.RedisConnection;
+import io.redischat.redis.control.RedisUnavailableException;
+import io.redischat.sessions.entity.ChatMessage;
+import io.redischat.sessions.entity.EmptyReason;
+import io.redischat.sessions.entity.HistoryQuery;
+import io.redischat.sessions.entity.InboundMessage;
+import io.redischat.sessions.entity.SessionHistory;
+import io.redischat.sessions.entity.StoredExchange;
+
+/**
+ * Session histories in Redis: one stream and one meta hash per session, written by one atomic Lua script per
+ * message (append, trim, sliding TTL) and read by another. Writes are asynchronous so the caller reacts when Redis
+ * confirmed them; they run on a bounded pool, so a slow Redis makes callers fail fast instead of piling up.
+ */
+@ApplicationScoped
+public class MessageStore {
+
+    private static final LuaScript APPEND = LuaScript.fromResource(MessageStore.class, "append.lua");
+    private static final LuaScript HISTORY = LuaScript.fromResource(MessageStore.class, "history.lua");
+
+    @Inject
+    RedisConnection redis;
+
+    @Inject
+    @ConfigProperty(name = "redis.session.ttl", defaultValue = "300")
+    long ttlSeconds;
+
+    @Inject
+    @ConfigProperty(name = "chat.history.max-length", defaultValue = "1000")
+    int maxHistoryLength;
+
+    @Inject
+    @ConfigProperty(name = "chat.session.marker-ttl", defaultValue = "86400")
+    long markerTtlSeconds;
+
+    @Inject
+    @ConfigProperty(name = "chat.redis.key-prefix", defaultValue = "chat")
+    String keyPrefix;
+
+    @Inject
+    @ConfigProperty(name = "chat.store.threads", defaultValue = "8")
+    int writerThreads;
+
+    @Inject
+    @ConfigProperty(name = "chat.store.queue-capacity", defaultValue = "10000")
+    int queueCapacity;
+
+    private ExecutorService writers;
+
+    @PostConstruct
+    void start() {
+        var threadNumber = new AtomicInteger();
+        writers = new ThreadPoolExecutor(writerThreads, writerThreads, 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(queueCapacity), runnable -> {
+                    Thread thread = new Thread(runnable, "redis-chat-store-" + threadNumber.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+    }
+
+    @PreDestroy
+    void stop() {
+        writers.shutdown();
+    }
+
+    public long ttlSeconds() {
+        return ttlSeconds;
+    }
+
+    /**
+     * Stores a user message and its reply {@code Message #N: content}. Completes when Redis confirmed both, or
+     * exceptionally with a {@link RedisUnavailableException} saying why nothing was stored.
+     */
+    public CompletionStage<StoredExchange> append(String sessionId, InboundMessage message, long timestamp) {
+        try {
+            return CompletableFuture.supplyAsync(() -> appendNow(sessionId, message, timestamp), writers);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(RedisUnavailableException.from(e));
+        }
+    }
+
+    StoredExchange appendNow(String sessionId, InboundMessage message, long timestamp) {
+        var keys = SessionKeys.of(keyPrefix, sessionId);
+        List<String> args = List.of(message.content(), Long.toString(timestamp), Long.toString(ttlSeconds),
+                Integer.toString(maxHistoryLength), Long.toString(markerTtlSeconds), newEpoch(),
+                message.hasClientId() ? message.clientId() : "");
+        List<?> reply;
+        try {
+            reply = (List<?>) APPEND.run(redis.client(),
+                    List.of(keys.history(), keys.meta(), keys.seen(), keys.clientId(message.clientId())), args);
+        } catch (RuntimeException e) {
+            throw RedisUnavailableException.from(e);
+        }
+        boolean duplicate = "duplicate".equals(reply.get(0));
+        String epoch = (String) reply.get(1);
+        long number = asLong(reply.get(2));
+        long userSeq = asLong(reply.get(3));
+        long replySeq = asLong(reply.get(4));
+        long storedAt = asLong(reply.get(5));
+        var sent = new ChatMessage(message.content(), storedAt, true, sessionId, userSeq);
+        var answer = new ChatMessage(ReplyText.of(number, message.content()), storedAt, false, sessionId, replySeq);
+        return new StoredExchange(epoch, number, sent, answer, duplicate);
+    }
+
+    /** Reads a session's history; throws {@link RedisUnavailableException} rather than answer "empty" wrongly. */
+    public SessionHistory history(String sessionId, HistoryQuery query) {
+        var keys = SessionKeys.of(keyPrefix, sessionId);
+        String mode;
+        long bound = 0;
+        if (query.since() != null) {
+            mode = "after";
+            bound = query.since();
+        } else if (query.before() != null) {
+            mode = "before";
+            bound = query.before();
+        } else if (query.limit() != null) {
+            mode = "latest";
+        } else {
+            mode = "all";
+        }
+        int count = query.limit() == null ? 0 : query.limit();
+        List<?> reply;
+        try {
+            reply = (List<?>) HISTORY.run(redis.client(), List.of(keys.history(), keys.meta(), keys.seen()),
+                    List.of(mode, Long.toString(bound), Integer.toString(count)));
+        } catch (RuntimeException e) {
+            throw RedisUnavailableException.from(e);
+        }
+        String epoch = emptyToNull((String) reply.get(0));
+        long lastSeq = Long.parseLong(reply.get(1).toString());
+        long pttl = asLong(reply.get(2));
+        String seenEpoch = emptyToNull((String) reply.get(3));
+        List<ChatMessage> messages = toMessages(sessionId, (List<?>) reply.get(4));
+
+        Long ttlRemaining = pttl >= 0 ? (pttl + 999) / 1000 : null;
+        EmptyReason reason = null;
+        if (messages.isEmpty()) {
+            if (epoch != null) {
+                reason = EmptyReason.none_in_range;
+            } else if (seenEpoch != null) {
+                reason = EmptyReason.expired;
+            } else {
+                reason = EmptyReason.never_persisted;
+            }
+        }
+        return new SessionHistory(sessionId, messages, epoch, lastSeq, ttlRemaining, reason);
+    }
+
+    private static List<ChatMessage> toMessages(String sessionId, List<?> entries) {
+        var messages = new ArrayList<ChatMessage>(entries.size());
+        for (Object entry : entries) {
+            List<?> idAndFields = (List<?>) entry;
+            String id = (String) idAndFields.get(0);
+            Map<String, String> fields = fieldMap((List<?>) idAndFields.get(1));
+            long seq = Long.parseLong(id.substring(0, id.indexOf('-')));
+            messages.add(new ChatMessage(fields.get("c"), Long.parseLong(fields.get("t")), "1".equals(fields.get("s")),
+                    sessionId, seq));
+        }
+        return messages;
+    }
+
+    private static Map<String, String> fieldMap(List<?> flat) {
+        var fields = new java.util.HashMap<String, String>();
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+            fields.put((String) flat.get(i), (String) flat.get(i + 1));
+        }
+        return fields;
+    }
+
+    private static String newEpoch() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static long asLong(Object value) {
+        return value instanceof Long number ? number : Long.parseLong(value.toString());
+    }
+
+    private static String emptyToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
+}

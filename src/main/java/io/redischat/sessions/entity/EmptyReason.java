@@ -1,0 +1,11 @@
+package io.redischat.sessions.entity;
+
+/** Why a history read returned no messages, as far as the server can tell. */
+public enum EmptyReason {
+    /** Nothing was ever stored for this id with {@code redis_persistence=true} (or so long ago the marker is gone). */
+    never_persisted,
+    /** Messages were stored, and the session's TTL ran out. */
+    expired,
+    /** The session has history, just none in the requested range. */
+    none_in_range
+}

@@ -1,0 +1,33 @@
+package io.redischat.sessions.entity;
+
+import jakarta.json.bind.annotation.JsonbProperty;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
+
+/**
+ * A WebSocket frame carrying one message of a session: the user's ({@code isSent:true}) or the server's reply.
+ * {@code persisted} is true only once Redis confirmed the write; {@code seq} and {@code epoch} are then set.
+ */
+@JsonbPropertyOrder({"type", "content", "timestamp", "isSent", "sessionId", "seq", "persisted", "epoch", "clientId",
+        "duplicate"})
+public record MessageFrame(
+        String type,
+        String content,
+        long timestamp,
+        @JsonbProperty("isSent") boolean isSent,
+        String sessionId,
+        Long seq,
+        boolean persisted,
+        String epoch,
+        String clientId,
+        Boolean duplicate) {
+
+    public static MessageFrame stored(ChatMessage message, String epoch, String clientId, boolean duplicate) {
+        return new MessageFrame("message", message.content(), message.timestamp(), message.isSent(),
+                message.sessionId(), message.seq(), true, epoch, clientId, duplicate ? Boolean.TRUE : null);
+    }
+
+    public static MessageFrame unstored(ChatMessage message, String clientId) {
+        return new MessageFrame("message", message.content(), message.timestamp(), message.isSent(),
+                message.sessionId(), null, false, null, clientId, null);
+    }
+}

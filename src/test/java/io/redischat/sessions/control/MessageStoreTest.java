@@ -1,0 +1,220 @@
+package io.redischat.sessions.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+import io.redischat.redis.control.RedisConnection;
+import io.redischat.redis.control.RedisConnections;
+import io.redischat.redis.control.RedisUnavailableException;
+import io.redischat.sessions.entity.ChatMessage;
+import io.redischat.sessions.entity.EmptyReason;
+import io.redischat.sessions.entity.HistoryQuery;
+import io.redischat.sessions.entity.InboundMessage;
+import io.redischat.sessions.entity.SessionHistory;
+import io.redischat.sessions.entity.StoredExchange;
+import io.redischat.testsupport.RedisServerProcess;
+
+class MessageStoreTest {
+
+    static RedisServerProcess redis;
+    RedisConnection connection;
+    MessageStore store;
+    String session;
+
+    @BeforeAll
+    static void startRedis() {
+        redis = RedisServerProcess.start();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
+    }
+
+    @BeforeEach
+    void newStore(TestInfo test) {
+        if (!redis.isRunning()) {
+            redis.launch();
+        }
+        connection = RedisConnections.to(redis.url());
+        store = storeWith(300, 1000);
+        session = "unit-" + test.getTestMethod().orElseThrow().getName() + "-" + System.nanoTime();
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.stop();
+        connection.close();
+    }
+
+    MessageStore storeWith(long ttl, int maxLength) {
+        var created = new MessageStore();
+        created.redis = connection;
+        created.ttlSeconds = ttl;
+        created.maxHistoryLength = maxLength;
+        created.markerTtlSeconds = 86400;
+        created.keyPrefix = "chat";
+        created.writerThreads = 2;
+        created.queueCapacity = 100;
+        created.start();
+        return created;
+    }
+
+    StoredExchange append(MessageStore target, String content, String clientId) throws Exception {
+        return target.append(session, new InboundMessage(content, clientId), System.currentTimeMillis())
+                .toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void storesMessageAndReplyInOrderWithCountersAndTtl() throws Exception {
+        StoredExchange first = append(store, "Hello Redis!", null);
+        StoredExchange second = append(store, "again", null);
+
+        assertEquals(1, first.number());
+        assertEquals("Message #1: Hello Redis!", first.reply().content());
+        assertEquals(1L, first.sent().seq());
+        assertEquals(2L, first.reply().seq());
+        assertEquals(2, second.number());
+        assertEquals(first.epoch(), second.epoch());
+
+        SessionHistory history = store.history(session, HistoryQuery.all());
+        assertEquals(List.of("Hello Redis!", "Message #1: Hello Redis!", "again", "Message #2: again"),
+                history.messages().stream().map(ChatMessage::content).toList());
+        assertEquals(List.of(true, false, true, false), history.messages().stream().map(ChatMessage::isSent).toList());
+        assertEquals(4, history.lastSeq());
+        assertNull(history.emptyReason());
+        assertTrue(history.ttlRemaining() > 290 && history.ttlRemaining() <= 300, "ttl " + history.ttlRemaining());
+        assertTrue(redis.command("TTL", "chat:{" + session + "}:meta").matches(":(29\\d|300)\r\n"));
+    }
+
+    @Test
+    void unknownSessionIsNeverPersisted() {
+        SessionHistory history = store.history(session, HistoryQuery.all());
+        assertTrue(history.messages().isEmpty());
+        assertEquals(EmptyReason.never_persisted, history.emptyReason());
+        assertNull(history.ttlRemaining());
+    }
+
+    @Test
+    void expiredSessionSaysExpiredAndRestartsCountingUnderANewEpoch() throws Exception {
+        MessageStore shortLived = storeWith(1, 1000);
+        try {
+            StoredExchange before = append(shortLived, "soon gone", null);
+            Thread.sleep(2100);
+            SessionHistory expired = shortLived.history(session, HistoryQuery.all());
+            assertTrue(expired.messages().isEmpty());
+            assertEquals(EmptyReason.expired, expired.emptyReason());
+
+            StoredExchange after = append(shortLived, "fresh", null);
+            assertEquals(1, after.number());
+            assertNotEquals(before.epoch(), after.epoch());
+        } finally {
+            shortLived.stop();
+        }
+    }
+
+    @Test
+    void trimsHistoryToTheConfiguredLength() throws Exception {
+        MessageStore small = storeWith(300, 4);
+        try {
+            for (int i = 1; i <= 5; i++) {
+                append(small, "m" + i, null);
+            }
+            SessionHistory history = small.history(session, HistoryQuery.all());
+            assertEquals(List.of("m4", "Message #4: m4", "m5", "Message #5: m5"),
+                    history.messages().stream().map(ChatMessage::content).toList());
+            assertEquals(10, history.lastSeq());
+        } finally {
+            small.stop();
+        }
+    }
+
+    @Test
+    void sameClientIdIsStoredOnceAndAnsweredWithTheOriginalSeq() throws Exception {
+        StoredExchange first = append(store, "pay once", "c-1");
+        StoredExchange retry = append(store, "pay once", "c-1");
+        StoredExchange other = append(store, "pay twice", "c-2");
+
+        assertFalse(first.duplicate());
+        assertTrue(retry.duplicate());
+        assertEquals(first.sent().seq(), retry.sent().seq());
+        assertEquals(first.number(), retry.number());
+        assertEquals(2, other.number());
+        assertEquals(4, store.history(session, HistoryQuery.all()).messages().size());
+    }
+
+    @Test
+    void pagesBySinceBeforeAndLimit() throws Exception {
+        for (int i = 1; i <= 3; i++) {
+            append(store, "m" + i, null);
+        }
+        assertEquals(List.of(5L, 6L), seqs(store.history(session, new HistoryQuery(null, 4L, null))));
+        assertEquals(List.of(5L), seqs(store.history(session, new HistoryQuery(1, 4L, null))));
+        assertEquals(List.of(1L, 2L, 3L), seqs(store.history(session, new HistoryQuery(null, null, 4L))));
+        assertEquals(List.of(2L, 3L), seqs(store.history(session, new HistoryQuery(2, null, 4L))));
+        assertEquals(List.of(5L, 6L), seqs(store.history(session, new HistoryQuery(2, null, null))));
+        SessionHistory beyond = store.history(session, new HistoryQuery(null, 6L, null));
+        assertEquals(EmptyReason.none_in_range, beyond.emptyReason());
+        assertTrue(store.history(session, new HistoryQuery(null, null, 1L)).messages().isEmpty());
+    }
+
+    @Test
+    void lostMetaStartsANewEpochInsteadOfMixingHistories() throws Exception {
+        StoredExchange before = append(store, "one", null);
+        redis.command("DEL", "chat:{" + session + "}:meta");
+        StoredExchange after = append(store, "two", null);
+
+        assertNotEquals(before.epoch(), after.epoch());
+        assertEquals(1, after.number());
+        assertEquals(List.of("two", "Message #1: two"),
+                store.history(session, HistoryQuery.all()).messages().stream().map(ChatMessage::content).toList());
+    }
+
+    @Test
+    void failsWithAReasonWhenRedisIsDownAndRecoversWhenItIsBack() throws Exception {
+        append(store, "before", null);
+        redis.kill();
+
+        var failure = assertThrows(java.util.concurrent.ExecutionException.class, () -> append(store, "lost", null));
+        assertInstanceOf(RedisUnavailableException.class, failure.getCause());
+        assertTrue(failure.getCause().getMessage().startsWith("Redis unavailable"), failure.getCause().getMessage());
+        assertThrows(RedisUnavailableException.class, () -> store.history(session, HistoryQuery.all()));
+
+        redis.launch();
+        StoredExchange after = append(store, "after", null);
+        assertEquals(1, after.number(), "Redis came back empty: a new epoch starts");
+        assertEquals(2, store.history(session, HistoryQuery.all()).messages().size());
+    }
+
+    @Test
+    void unicodeAndLuaPatternCharactersSurviveTheRoundTrip() throws Exception {
+        String content = "héllo 👋 %d %s '; -- \" \\n {}[]|";
+        append(store, content, "weird|client");
+        append(store, content, "weird|client");
+        List<ChatMessage> messages = store.history(session, HistoryQuery.all()).messages();
+        assertEquals(2, messages.size());
+        assertEquals(content, messages.get(0).content());
+        assertEquals("Message #1: " + content, messages.get(1).content());
+    }
+
+    static List<Long> seqs(SessionHistory history) {
+        return history.messages().stream().map(ChatMessage::seq).toList();
+    }
+
+}

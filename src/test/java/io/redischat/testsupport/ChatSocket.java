@@ -1,0 +1,126 @@
+package io.redischat.testsupport;
+
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+
+/** A real WebSocket client for tests: collects text frames and the close code the server sent. */
+public final class ChatSocket implements AutoCloseable {
+
+    public record Closed(int code, String reason) {
+    }
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+    private final CompletableFuture<Closed> closed = new CompletableFuture<>();
+    private final WebSocket socket;
+
+    private ChatSocket(URI uri) {
+        this.socket = HTTP.newWebSocketBuilder()
+                .connectTimeout(Duration.ofSeconds(10))
+                .buildAsync(uri, new Listener())
+                .orTimeout(15, TimeUnit.SECONDS)
+                .join();
+    }
+
+    public static ChatSocket connect(URI uri) {
+        return new ChatSocket(uri);
+    }
+
+    public ChatSocket send(String text) {
+        socket.sendText(text, true).orTimeout(10, TimeUnit.SECONDS).join();
+        return this;
+    }
+
+    /** The next text frame, or null when none arrived in time. */
+    public String nextFrame(Duration timeout) {
+        try {
+            return frames.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    public JsonObject nextJson() {
+        String frame = nextFrame(Duration.ofSeconds(10));
+        if (frame == null) {
+            throw new AssertionError("no frame within 10 s" + (closed.isDone() ? "; closed: " + closed.join() : ""));
+        }
+        try (var reader = Json.createReader(new StringReader(frame))) {
+            return reader.readObject();
+        }
+    }
+
+    /** The next {@code n} frames as JSON. */
+    public List<JsonObject> nextJson(int n) {
+        var list = new ArrayList<JsonObject>();
+        for (int i = 0; i < n; i++) {
+            list.add(nextJson());
+        }
+        return list;
+    }
+
+    public boolean hasPendingFrames() {
+        return !frames.isEmpty();
+    }
+
+    public Closed awaitClose(Duration timeout) {
+        return closed.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();
+    }
+
+    public boolean isOpen() {
+        return !closed.isDone() && !socket.isInputClosed();
+    }
+
+    @Override
+    public void close() {
+        if (!socket.isOutputClosed()) {
+            try {
+                socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(5, TimeUnit.SECONDS).join();
+            } catch (RuntimeException ignored) {
+                // already gone
+            }
+        }
+        socket.abort();
+    }
+
+    private final class Listener implements WebSocket.Listener {
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                frames.add(partial.toString());
+                partial.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closed.complete(new Closed(statusCode, reason));
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            closed.complete(new Closed(-1, String.valueOf(error)));
+        }
+    }
+}

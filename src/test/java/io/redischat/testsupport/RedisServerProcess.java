@@ -1,0 +1,204 @@
+package io.redischat.testsupport;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A real {@code redis-server} on a loopback port, owned by a test: started, killed (SIGKILL), hung (SIGSTOP) and
+ * resumed, and restarted on the same port. Nothing is saved to disk, so a restart comes back empty.
+ */
+public final class RedisServerProcess implements AutoCloseable {
+
+    private final int port;
+    private final List<String> extraArgs;
+    private final Path workDir;
+    private Process process;
+
+    private RedisServerProcess(int port, List<String> extraArgs) {
+        this.port = port;
+        this.extraArgs = List.copyOf(extraArgs);
+        try {
+            this.workDir = Files.createTempDirectory("redis-chat-redis-" + port + "-");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Starts a Redis on a free port. */
+    public static RedisServerProcess start(String... extraArgs) {
+        return startOn(freePort(), extraArgs);
+    }
+
+    /** Starts a Redis on the given port (one reserved by the build, for example). */
+    public static RedisServerProcess startOn(int port, String... extraArgs) {
+        var redis = new RedisServerProcess(port, List.of(extraArgs));
+        redis.launch();
+        return redis;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String url() {
+        return "redis://127.0.0.1:" + port + "/0";
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    public synchronized void launch() {
+        if (isRunning()) {
+            return;
+        }
+        var command = new ArrayList<>(List.of(redisServerBinary(), "--port", Integer.toString(port),
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", workDir.toString(),
+                "--daemonize", "no", "--loglevel", "warning"));
+        command.addAll(extraArgs);
+        try {
+            process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(workDir.resolve("redis.log").toFile())
+                    .start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start redis-server (is it installed?)", e);
+        }
+        awaitPing(Duration.ofSeconds(10));
+    }
+
+    /** SIGKILL: Redis vanishes at once, losing everything it held. */
+    public synchronized void kill() {
+        if (process != null) {
+            process.destroyForcibly();
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** SIGSTOP: Redis keeps its sockets open and answers nothing. */
+    public void pause() {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause()}. */
+    public void resume() {
+        signal("CONT");
+    }
+
+    /** Kills and starts again on the same port: an empty Redis. */
+    public void restart() {
+        kill();
+        launch();
+    }
+
+    /** Sends one command in RESP and returns the raw reply, so tests can look into Redis without a client. */
+    public String command(String... args) {
+        try (var socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            socket.setSoTimeout(2000);
+            var request = new StringBuilder("*").append(args.length).append("\r\n");
+            for (String arg : args) {
+                request.append('$').append(arg.getBytes(StandardCharsets.UTF_8).length).append("\r\n")
+                        .append(arg).append("\r\n");
+            }
+            OutputStream out = socket.getOutputStream();
+            out.write(request.toString().getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[65536];
+            int read = in.read(buffer);
+            return read < 0 ? "" : new String(buffer, 0, read, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("redis on port " + port + " did not answer " + String.join(" ", args), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        kill();
+        deleteQuietly(workDir.toFile());
+    }
+
+    private void awaitPing(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("redis-server exited; see " + workDir.resolve("redis.log"));
+            }
+            try {
+                if (command("PING").startsWith("+PONG")) {
+                    return;
+                }
+            } catch (IllegalStateException notYet) {
+                // still starting
+            }
+            sleep(20);
+        }
+        throw new IllegalStateException("redis-server on port " + port + " did not answer PING in " + timeout);
+    }
+
+    private void signal(String signal) {
+        try {
+            new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static String redisServerBinary() {
+        for (String candidate : List.of("/usr/bin/redis-server", "/usr/local/bin/redis-server")) {
+            if (new File(candidate).canExecute()) {
+                return candidate;
+            }
+        }
+        return "redis-server";
+    }
+
+    public static int freePort() {
+        try (var socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void deleteQuietly(File file) {
+        File[] children = file.listFiles();
+        if (children != null) {
+            for (File child : children) {
+                deleteQuietly(child);
+            }
+        }
+        file.delete();
+    }
+}
