@@ -40,6 +40,24 @@ public final class ChatSocket implements AutoCloseable {
         return new ChatSocket(uri);
     }
 
+    /** Consumes the server's {@code connected} frame; returns at once if the server closes the socket instead. */
+    public ChatSocket awaitConnected() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline && !closed.isDone()) {
+            String frame = nextFrame(Duration.ofMillis(100));
+            if (frame != null) {
+                if (!frame.contains("\"type\":\"connected\"")) {
+                    throw new AssertionError("expected a connected frame first, got " + frame);
+                }
+                return this;
+            }
+        }
+        if (!closed.isDone()) {
+            throw new AssertionError("no connected frame within 10 s");
+        }
+        return this;
+    }
+
     public ChatSocket send(String text) {
         socket.sendText(text, true).orTimeout(10, TimeUnit.SECONDS).join();
         return this;

@@ -66,11 +66,15 @@ public final class ServiceClient {
         }
     }
 
-    /** {@code ws://.../ws/{session}} with an optional query such as {@code redis_persistence=true}. */
+    /**
+     * {@code ws://.../ws/{session}} with an optional query such as {@code redis_persistence=true}; returns once the
+     * server's {@code connected} frame arrived (or the server closed the socket), so no message of the session is
+     * missed from then on.
+     */
     public ChatSocket socket(String sessionPath, String query) {
         String ws = "ws://" + base.getHost() + ":" + base.getPort() + base.getPath() + "ws/" + sessionPath
                 + (query == null ? "" : "?" + query);
-        return ChatSocket.connect(URI.create(ws));
+        return ChatSocket.connect(URI.create(ws)).awaitConnected();
     }
 
     public ChatSocket persistentSocket(String session) {

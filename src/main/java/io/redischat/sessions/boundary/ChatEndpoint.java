@@ -59,7 +59,7 @@ public class ChatEndpoint {
         // the container closes with 1009 beyond this
         socket.setMaxTextMessageBufferSize(maxMessageBytes);
         connection = new ChatConnection(socket, sessionId, persistence, sendBufferBytes);
-        room.join(connection);
+        room.join(connection, maxMessageBytes);
         LOG.info(() -> "ws connect session=" + sessionId + " socket=" + socket.getId() + " persistence=" + persistence);
     }
 

@@ -13,6 +13,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.redischat.redis.control.RedisFailure;
 import io.redischat.sessions.entity.ChatMessage;
+import io.redischat.sessions.entity.ConnectedFrame;
 import io.redischat.sessions.entity.ErrorCode;
 import io.redischat.sessions.entity.ErrorFrame;
 import io.redischat.sessions.entity.InboundMessage;
@@ -42,8 +43,11 @@ public class ChatRoom {
     private final ConcurrentHashMap<String, Set<ChatConnection>> members = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, CompletableFuture<Void>> writeChains = new ConcurrentHashMap<>();
 
-    public void join(ChatConnection connection) {
+    /** Adds the connection to its session, then tells the client it receives every message from now on. */
+    public void join(ChatConnection connection, int maxMessageBytes) {
         members.computeIfAbsent(connection.sessionId(), id -> ConcurrentHashMap.newKeySet()).add(connection);
+        connection.send(frames.toJson(
+                ConnectedFrame.of(connection.sessionId(), connection.persistent(), maxMessageBytes)));
     }
 
     public void leave(ChatConnection connection) {

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.redischat.testsupport.ChatSocket;
 import io.redischat.testsupport.Deployments;
+import io.redischat.testsupport.NginxProcess;
 import io.redischat.testsupport.RedisServerProcess;
 import io.redischat.testsupport.ServiceClient;
 import io.redischat.testsupport.ServiceClient.JsonResponse;
@@ -312,6 +313,23 @@ class ChatServiceIT {
             if (!redis.isRunning()) {
                 redis.launch();
             }
+        }
+    }
+
+    @Test
+    void guidePathsAndWebSocketWorkThroughTheRepositorysNginxConfig() {
+        try (NginxProcess nginx = NginxProcess.start(List.of("127.0.0.1:" + deploymentUrl.getPort()))) {
+            var proxied = ServiceClient.at(java.net.URI.create("http://127.0.0.1:" + nginx.port() + "/chat/"));
+            JsonObject status = proxied.get("api/redis/status/").json();
+            assertTrue(status.getBoolean("redis_connected"), status.toString());
+            try (ChatSocket socket = proxied.persistentSocket(session)) {
+                socket.send("through nginx");
+                assertEquals("Message #1: through nginx", socket.nextJson(2).get(1).getString("content"));
+            }
+            JsonObject body = proxied.get("api/sessions/" + session + "/messages/").json();
+            assertEquals(2, body.getInt("count"));
+            assertEquals("never_persisted",
+                    proxied.get("api/sessions/test-session-123/messages/").json().getString("empty_reason"));
         }
     }
 
