@@ -1,0 +1,48 @@
+package io.redischat.redis.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class RedisUrlTest {
+
+    @Test
+    void readsHostPortDatabaseAndDefaults() {
+        RedisUrl url = RedisUrl.parse("redis://redis_green:6379/0");
+        assertEquals("redis_green", url.hostAndPort().getHost());
+        assertEquals(6379, url.hostAndPort().getPort());
+        assertEquals(0, url.database());
+        assertFalse(url.tls());
+        assertNull(url.password());
+        assertEquals("redis://redis_green:6379/0", url.toString());
+
+        RedisUrl bare = RedisUrl.parse("redis://localhost");
+        assertEquals(6379, bare.hostAndPort().getPort());
+        assertEquals("redis://localhost:6379/0", bare.toString());
+    }
+
+    @Test
+    void readsCredentialsAndNeverShowsThePassword() {
+        RedisUrl url = RedisUrl.parse("rediss://chat:s3cr3t@cache.internal:6380/2");
+        assertEquals("chat", url.user());
+        assertEquals("s3cr3t", url.password());
+        assertEquals(2, url.database());
+        assertTrue(url.tls());
+        assertEquals("rediss://chat:****@cache.internal:6380/2", url.toString());
+        assertEquals("redis://:****@host:6379/0", RedisUrl.parse("redis://:pw@host:6379/0").toString());
+        assertEquals("p@ss/word", RedisUrl.parse("redis://u:p%40ss%2Fword@h:1/0").password());
+        assertEquals("::1", RedisUrl.parse("redis://[::1]:7000").hostAndPort().getHost());
+    }
+
+    @Test
+    void refusesWhatIsNotARedisUrlWithoutEchoingThePassword() {
+        var notRedis = assertThrows(IllegalArgumentException.class, () -> RedisUrl.parse("http://u:hunter2@h:1/0"));
+        assertFalse(notRedis.getMessage().contains("hunter2"), notRedis.getMessage());
+        var garbage = assertThrows(IllegalArgumentException.class, () -> RedisUrl.parse("redis://u:hunter2@h:x y"));
+        assertFalse(garbage.getMessage().contains("hunter2"), garbage.getMessage());
+    }
+}
