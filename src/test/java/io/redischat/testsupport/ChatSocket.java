@@ -25,8 +25,11 @@ public final class ChatSocket implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+    /** {@code sync} frames (about the live feed itself) are kept apart so message sequences read cleanly. */
+    private final BlockingQueue<String> syncFrames = new LinkedBlockingQueue<>();
     private final CompletableFuture<Closed> closed = new CompletableFuture<>();
     private final WebSocket socket;
+    private JsonObject connected;
 
     private ChatSocket(URI uri) {
         this.socket = HTTP.newWebSocketBuilder()
@@ -42,6 +45,16 @@ public final class ChatSocket implements AutoCloseable {
 
     /** Consumes the server's {@code connected} frame; returns at once if the server closes the socket instead. */
     public ChatSocket awaitConnected() {
+        connected = awaitConnectedFrame();
+        return this;
+    }
+
+    /** The {@code connected} frame the server sent first, or null if it closed the socket instead. */
+    public JsonObject connectedFrame() {
+        return connected;
+    }
+
+    private JsonObject awaitConnectedFrame() {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline && !closed.isDone()) {
             String frame = nextFrame(Duration.ofMillis(100));
@@ -49,13 +62,15 @@ public final class ChatSocket implements AutoCloseable {
                 if (!frame.contains("\"type\":\"connected\"")) {
                     throw new AssertionError("expected a connected frame first, got " + frame);
                 }
-                return this;
+                try (var reader = Json.createReader(new StringReader(frame))) {
+                    return reader.readObject();
+                }
             }
         }
         if (!closed.isDone()) {
             throw new AssertionError("no connected frame within 10 s");
         }
-        return this;
+        return null;
     }
 
     public ChatSocket send(String text) {
@@ -92,6 +107,22 @@ public final class ChatSocket implements AutoCloseable {
         return list;
     }
 
+    /** The next {@code sync} frame, or null when none arrived in time. */
+    public JsonObject nextSync(Duration timeout) {
+        try {
+            String frame = syncFrames.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (frame == null) {
+                return null;
+            }
+            try (var reader = Json.createReader(new StringReader(frame))) {
+                return reader.readObject();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
     public boolean hasPendingFrames() {
         return !frames.isEmpty();
     }
@@ -123,7 +154,8 @@ public final class ChatSocket implements AutoCloseable {
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
             partial.append(data);
             if (last) {
-                frames.add(partial.toString());
+                String frame = partial.toString();
+                (frame.startsWith("{\"type\":\"sync\"") ? syncFrames : frames).add(frame);
                 partial.setLength(0);
             }
             webSocket.request(1);

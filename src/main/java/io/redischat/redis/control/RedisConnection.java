@@ -1,6 +1,10 @@
 package io.redischat.redis.control;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 import jakarta.annotation.PreDestroy;
@@ -12,12 +16,17 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
  * The pooled Jedis client every component shares, built lazily from MicroProfile Config so the application
  * starts (and reports why) even when Redis is unreachable. Timeouts bound how long any thread waits on Redis.
+ * One Redis, a Sentinel-managed master, or a Cluster, as {@link RedisUrl} says; all typed as {@link UnifiedJedis}.
  */
 @ApplicationScoped
 public class RedisConnection {
@@ -53,6 +62,7 @@ public class RedisConnection {
     int poolMaxWaitMs;
 
     private volatile UnifiedJedis client;
+    private final AtomicInteger subscriberRotation = new AtomicInteger();
 
     public RedisUrl redisUrl() {
         return RedisUrl.parse(url);
@@ -73,15 +83,6 @@ public class RedisConnection {
     }
 
     UnifiedJedis create(RedisUrl target) {
-        var clientConfig = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(connectTimeoutMs)
-                .socketTimeoutMillis(socketTimeoutMs)
-                .user(target.user())
-                .password(target.password())
-                .database(target.database())
-                .ssl(target.tls())
-                .clientName("redis-chat")
-                .build();
         var poolConfig = new GenericObjectPoolConfig<Connection>();
         poolConfig.setMaxTotal(poolMaxTotal);
         poolConfig.setMaxIdle(poolMaxIdle);
@@ -93,11 +94,63 @@ public class RedisConnection {
         poolConfig.setTimeBetweenEvictionRuns(Duration.ofSeconds(30));
         LOG.info(() -> "Redis client for " + target + " (connect " + connectTimeoutMs + " ms, socket "
                 + socketTimeoutMs + " ms, pool " + poolMaxTotal + ")");
-        return RedisClient.builder()
-                .hostAndPort(target.hostAndPort())
-                .clientConfig(clientConfig)
-                .poolConfig(poolConfig)
+        JedisClientConfig config = clientConfig(target);
+        return switch (target.mode()) {
+            case STANDALONE -> RedisClient.builder()
+                    .hostAndPort(target.hostAndPort())
+                    .clientConfig(config)
+                    .poolConfig(poolConfig)
+                    .build();
+            case SENTINEL -> RedisSentinelClient.builder()
+                    .masterName(target.masterName())
+                    .sentinels(new LinkedHashSet<>(target.nodes()))
+                    .clientConfig(config)
+                    .sentinelClientConfig(DefaultJedisClientConfig.builder()
+                            .connectionTimeoutMillis(connectTimeoutMs)
+                            .socketTimeoutMillis(socketTimeoutMs)
+                            .ssl(target.tls())
+                            .build())
+                    .poolConfig(poolConfig)
+                    .build();
+            case CLUSTER -> RedisClusterClient.builder()
+                    .nodes(new LinkedHashSet<>(target.nodes()))
+                    .clientConfig(config)
+                    .poolConfig(poolConfig)
+                    .maxTotalRetriesDuration(Duration.ofMillis(Math.max(2000, 2L * socketTimeoutMs)))
+                    .topologyRefreshPeriod(Duration.ofSeconds(2))
+                    .build();
+        };
+    }
+
+    /** Connection settings for one Redis server of the configured deployment. */
+    public JedisClientConfig clientConfig(RedisUrl target) {
+        return DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(connectTimeoutMs)
+                .socketTimeoutMillis(socketTimeoutMs)
+                .user(target.user())
+                .password(target.password())
+                .database(target.mode() == RedisUrl.Mode.CLUSTER ? 0 : target.database())
+                .ssl(target.tls())
+                .clientName("redis-chat")
                 .build();
+    }
+
+    /**
+     * The server a pub/sub connection should use now: the one server, Sentinel's current master, or any cluster
+     * node (classic PUBLISH reaches subscribers on every node of a cluster).
+     */
+    public HostAndPort subscriberAddress() {
+        UnifiedJedis current = client();
+        if (current instanceof RedisSentinelClient sentinel) {
+            return sentinel.getCurrentMaster();
+        }
+        if (current instanceof RedisClusterClient cluster) {
+            List<String> nodes = new ArrayList<>(cluster.getClusterNodes().keySet());
+            if (!nodes.isEmpty()) {
+                return HostAndPort.from(nodes.get(subscriberRotation.getAndIncrement() % nodes.size()));
+            }
+        }
+        return redisUrl().hostAndPort();
     }
 
     @PreDestroy

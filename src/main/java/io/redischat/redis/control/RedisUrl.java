@@ -2,37 +2,66 @@ package io.redischat.redis.control;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import redis.clients.jedis.HostAndPort;
 
 /**
- * A parsed {@code CHANNEL_REDIS_URL}: {@code redis://[user[:password]@]host[:port][/db]} or {@code rediss://} for TLS.
+ * A parsed {@code CHANNEL_REDIS_URL}:
+ * <ul>
+ * <li>{@code redis://[user[:password]@]host[:port][/db]}, {@code rediss://} for TLS: one Redis;</li>
+ * <li>{@code redis-sentinel://[user[:password]@]host:port,host:port,.../db?master=name}: a master found through
+ * Sentinel (the credentials are the master's);</li>
+ * <li>{@code redis-cluster://[user[:password]@]host:port,host:port,...}: a Redis Cluster from seed nodes.</li>
+ * </ul>
  * Parsed by hand because {@link java.net.URI} has no host for names with '_' such as the guide's {@code redis_green}.
  * Its {@link #toString()} masks the password so the URL can be shown and logged.
  */
-public record RedisUrl(HostAndPort hostAndPort, String user, String password, int database, boolean tls) {
+public record RedisUrl(Mode mode, List<HostAndPort> nodes, String user, String password, int database, boolean tls,
+                       String masterName) {
 
+    public enum Mode { STANDALONE, SENTINEL, CLUSTER }
+
+    private static final String NODE = "(?:\\[[0-9a-fA-F:.]+]|[A-Za-z0-9._-]+)(?::\\d{1,5})?";
     private static final Pattern URL = Pattern.compile(
-            "(?<scheme>rediss?)://(?:(?<user>[^:@/]*)(?::(?<password>[^@/]*))?@)?"
-                    + "(?<host>\\[[0-9a-fA-F:.]+]|[A-Za-z0-9._-]+)(?::(?<port>\\d{1,5}))?(?:/(?<db>\\d{0,5}))?/?");
+            "(?<scheme>rediss?(?:-sentinel|-cluster)?)://(?:(?<user>[^:@/]*)(?::(?<password>[^@/]*))?@)?"
+                    + "(?<nodes>" + NODE + "(?:," + NODE + ")*)(?:/(?<db>\\d{0,5}))?/?(?:\\?(?<query>[^#]*))?");
 
     public static RedisUrl parse(String text) {
         Matcher url = text == null ? null : URL.matcher(text.strip());
         if (url == null || !url.matches()) {
-            throw new IllegalArgumentException(
-                    "CHANNEL_REDIS_URL must look like redis://[user:password@]host:port/db or rediss://...: "
-                            + masked(text));
+            throw new IllegalArgumentException("CHANNEL_REDIS_URL must look like redis://[user:password@]host:port/db"
+                    + " (or rediss://, redis-sentinel://h1:26379,h2:26379/db?master=name, redis-cluster://h1:7000,...): "
+                    + masked(text));
         }
-        String host = url.group("host");
-        if (host.startsWith("[")) {
-            host = host.substring(1, host.length() - 1);
+        String scheme = url.group("scheme").toLowerCase(Locale.ROOT);
+        Mode mode = scheme.endsWith("-sentinel") ? Mode.SENTINEL
+                : scheme.endsWith("-cluster") ? Mode.CLUSTER : Mode.STANDALONE;
+        int defaultPort = mode == Mode.SENTINEL ? 26379 : 6379;
+        List<HostAndPort> nodes = new ArrayList<>();
+        for (String node : url.group("nodes").split(",")) {
+            nodes.add(node(node, defaultPort));
         }
-        int port = url.group("port") == null ? 6379 : Integer.parseInt(url.group("port"));
+        if (mode == Mode.STANDALONE && nodes.size() > 1) {
+            throw new IllegalArgumentException("several hosts need redis-sentinel:// or redis-cluster://: " + masked(text));
+        }
         String db = url.group("db");
-        return new RedisUrl(new HostAndPort(host, port), decoded(url.group("user")), decoded(url.group("password")),
-                db == null || db.isEmpty() ? 0 : Integer.parseInt(db), "rediss".equals(url.group("scheme")));
+        String master = queryParameter(url.group("query"), "master");
+        if (mode == Mode.SENTINEL && master == null) {
+            throw new IllegalArgumentException("redis-sentinel:// needs ?master=<name>: " + masked(text));
+        }
+        return new RedisUrl(mode, List.copyOf(nodes), decoded(url.group("user")), decoded(url.group("password")),
+                db == null || db.isEmpty() ? 0 : Integer.parseInt(db), scheme.startsWith("rediss"), master);
+    }
+
+    /** The single server of a standalone URL (the first node otherwise). */
+    public HostAndPort hostAndPort() {
+        return nodes.get(0);
     }
 
     /** The URL as it may be shown: a password becomes {@code ****}. */
@@ -44,13 +73,47 @@ public record RedisUrl(HostAndPort hostAndPort, String user, String password, in
         } else if (user != null) {
             credentials = user + "@";
         }
-        String host = hostAndPort.getHost().contains(":") ? "[" + hostAndPort.getHost() + "]" : hostAndPort.getHost();
-        return (tls ? "rediss" : "redis") + "://" + credentials + host + ":" + hostAndPort.getPort() + "/" + database;
+        String scheme = (tls ? "rediss" : "redis") + switch (mode) {
+            case STANDALONE -> "";
+            case SENTINEL -> "-sentinel";
+            case CLUSTER -> "-cluster";
+        };
+        String hosts = nodes.stream()
+                .map(n -> (n.getHost().contains(":") ? "[" + n.getHost() + "]" : n.getHost()) + ":" + n.getPort())
+                .collect(Collectors.joining(","));
+        return scheme + "://" + credentials + hosts + (mode == Mode.CLUSTER ? "" : "/" + database)
+                + (masterName == null ? "" : "?master=" + masterName);
     }
 
     /** Masks whatever sits between {@code ://} and {@code @} of a URL that could not even be parsed. */
     static String masked(String text) {
         return text == null ? "null" : text.replaceAll("://[^/]*@", "://****@");
+    }
+
+    private static HostAndPort node(String text, int defaultPort) {
+        int portSeparator = text.lastIndexOf(':');
+        boolean bracketed = text.startsWith("[");
+        if (portSeparator < 0 || (bracketed && portSeparator < text.indexOf(']'))) {
+            return new HostAndPort(bracketed ? text.substring(1, text.length() - 1) : text, defaultPort);
+        }
+        String host = text.substring(0, portSeparator);
+        if (bracketed) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return new HostAndPort(host, Integer.parseInt(text.substring(portSeparator + 1)));
+    }
+
+    private static String queryParameter(String query, String name) {
+        if (query == null) {
+            return null;
+        }
+        for (String pair : query.split("&")) {
+            int equals = pair.indexOf('=');
+            if (equals > 0 && pair.substring(0, equals).equals(name)) {
+                return decoded(pair.substring(equals + 1));
+            }
+        }
+        return null;
     }
 
     private static String decoded(String value) {

@@ -22,6 +22,7 @@ import io.redischat.sessions.control.ChatConnection;
 import io.redischat.sessions.control.ChatRoom;
 import io.redischat.sessions.control.InboundFrames;
 import io.redischat.sessions.control.SessionIds;
+import io.redischat.sessions.entity.ResumePoint;
 
 /**
  * {@code ws://host/chat/ws/{session_id}?redis_persistence=true}: one client in one chat session. Translates
@@ -56,10 +57,17 @@ public class ChatEndpoint {
             closeNow(socket, CloseCodes.VIOLATED_POLICY, "redis_persistence must be true or false");
             return;
         }
+        ResumePoint resume;
+        try {
+            resume = resumePoint(socket);
+        } catch (IllegalArgumentException e) {
+            closeNow(socket, CloseCodes.VIOLATED_POLICY, e.getMessage());
+            return;
+        }
         // the container closes with 1009 beyond this
         socket.setMaxTextMessageBufferSize(maxMessageBytes);
         connection = new ChatConnection(socket, sessionId, persistence, sendBufferBytes);
-        room.join(connection, maxMessageBytes);
+        room.join(connection, resume, maxMessageBytes);
         LOG.info(() -> "ws connect session=" + sessionId + " socket=" + socket.getId() + " persistence=" + persistence);
     }
 
@@ -97,16 +105,43 @@ public class ChatEndpoint {
 
     /** true, false, or null when the parameter has a value that is neither. */
     static Boolean persistenceRequested(Session socket) {
-        List<String> values = socket.getRequestParameterMap().get("redis_persistence");
-        if (values == null || values.isEmpty()) {
+        String requested = first(socket, "redis_persistence");
+        if (requested == null) {
             return Boolean.FALSE;
         }
-        String value = values.get(0).trim().toLowerCase(java.util.Locale.ROOT);
+        String value = requested.trim().toLowerCase(java.util.Locale.ROOT);
         return switch (value) {
             case "true", "1", "yes", "on" -> Boolean.TRUE;
             case "false", "0", "no", "off", "" -> Boolean.FALSE;
             default -> null;
         };
+    }
+
+    /** {@code since} (the last seq the client saw) and {@code epoch} (where it saw it), or null on a first connect. */
+    static ResumePoint resumePoint(Session socket) {
+        String since = first(socket, "since");
+        String epoch = first(socket, "epoch");
+        if (since == null || since.isBlank()) {
+            return null;
+        }
+        long seq;
+        try {
+            seq = Long.parseLong(since.trim());
+        } catch (NumberFormatException e) {
+            seq = -1;
+        }
+        if (seq < 0) {
+            throw new IllegalArgumentException("since must be a seq: a whole number from 0 up");
+        }
+        if (epoch != null && !epoch.matches("[A-Za-z0-9-]{1,64}")) {
+            throw new IllegalArgumentException("epoch must be the epoch the server sent");
+        }
+        return new ResumePoint(seq, epoch == null || epoch.isEmpty() ? null : epoch);
+    }
+
+    private static String first(Session socket, String name) {
+        List<String> values = socket.getRequestParameterMap().get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
     }
 
     private static void closeNow(Session socket, CloseCodes code, String reason) {

@@ -25,6 +25,7 @@ public final class ChatConnection {
     private final AtomicLong pendingSendBytes = new AtomicLong();
     private final AtomicInteger pendingWrites = new AtomicInteger();
     private final AtomicLong messageNumber = new AtomicLong();
+    private volatile long deliveredSeq;
 
     public ChatConnection(Session socket, String sessionId, boolean persistent, long sendBufferLimit) {
         this.socket = socket;
@@ -53,6 +54,15 @@ public final class ChatConnection {
     /** Remembers the N Redis gave, so a message Redis cannot store is numbered after it. */
     void observeStoredNumber(long number) {
         messageNumber.accumulateAndGet(number, Math::max);
+    }
+
+    /** The newest seq this client has been sent (or had when it joined); written only by its session's feed. */
+    long deliveredSeq() {
+        return deliveredSeq;
+    }
+
+    void deliveredSeq(long seq) {
+        deliveredSeq = seq;
     }
 
     boolean tryStartWrite(int maxPending) {

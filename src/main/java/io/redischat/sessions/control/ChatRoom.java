@@ -1,16 +1,20 @@
 package io.redischat.sessions.control;
 
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import io.redischat.redis.control.LiveSubscriber;
 import io.redischat.redis.control.RedisFailure;
 import io.redischat.sessions.entity.ChatMessage;
 import io.redischat.sessions.entity.ConnectedFrame;
@@ -18,12 +22,13 @@ import io.redischat.sessions.entity.ErrorCode;
 import io.redischat.sessions.entity.ErrorFrame;
 import io.redischat.sessions.entity.InboundMessage;
 import io.redischat.sessions.entity.MessageFrame;
+import io.redischat.sessions.entity.ResumePoint;
 import io.redischat.sessions.entity.StoredExchange;
 
 /**
- * The live side of chat sessions on this instance: who is connected to which session, and turning each received
- * message into frames. Persisted messages go to Redis first and reach every client of the session once Redis
- * confirmed them, one message after the other so every client sees them in {@code seq} order.
+ * The live side of chat sessions on this instance. A message on a persisted connection goes to Redis; what Redis
+ * stored reaches every persisted connection of the session, on every instance, through the session's
+ * {@link SessionFeed}. A connection without persistence only gets its own echo.
  */
 @ApplicationScoped
 public class ChatRoom {
@@ -37,29 +42,80 @@ public class ChatRoom {
     OutboundFrames frames;
 
     @Inject
+    LiveSubscriber subscriber;
+
+    @Inject
     @ConfigProperty(name = "chat.connection.max-pending-writes", defaultValue = "256")
     int maxPendingWrites;
 
-    private final ConcurrentHashMap<String, Set<ChatConnection>> members = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, CompletableFuture<Void>> writeChains = new ConcurrentHashMap<>();
+    @Inject
+    @ConfigProperty(name = "chat.feed.threads", defaultValue = "4")
+    int feedThreads;
 
-    /** Adds the connection to its session, then tells the client it receives every message from now on. */
-    public void join(ChatConnection connection, int maxMessageBytes) {
-        members.computeIfAbsent(connection.sessionId(), id -> ConcurrentHashMap.newKeySet()).add(connection);
-        connection.send(frames.toJson(
-                ConnectedFrame.of(connection.sessionId(), connection.persistent(), maxMessageBytes)));
-    }
+    @Inject
+    @ConfigProperty(name = "chat.pubsub.subscribe-wait-ms", defaultValue = "2000")
+    long subscribeWaitMs;
 
-    public void leave(ChatConnection connection) {
-        members.computeIfPresent(connection.sessionId(), (id, connections) -> {
-            connections.remove(connection);
-            return connections.isEmpty() ? null : connections;
+    private final ConcurrentHashMap<String, SessionFeed> feeds = new ConcurrentHashMap<>();
+    private final AtomicInteger openConnections = new AtomicInteger();
+    private ExecutorService feedPool;
+
+    @PostConstruct
+    void start() {
+        var threadNumber = new AtomicInteger();
+        feedPool = Executors.newFixedThreadPool(feedThreads, runnable -> {
+            Thread thread = new Thread(runnable, "redis-chat-feed-" + threadNumber.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
         });
     }
 
-    public int connectionCount(String sessionId) {
-        Set<ChatConnection> connections = members.get(sessionId);
-        return connections == null ? 0 : connections.size();
+    @PreDestroy
+    void stop() {
+        feedPool.shutdownNow();
+    }
+
+    /**
+     * Adds the connection to its session. The client gets a {@code connected} frame once it is sure to receive every
+     * later message; with a {@code resume} point, the messages it missed follow that frame.
+     */
+    public void join(ChatConnection connection, ResumePoint resume, int maxMessageBytes) {
+        openConnections.incrementAndGet();
+        if (!connection.persistent()) {
+            connection.send(frames.toJson(ConnectedFrame.unpersisted(connection.sessionId(), maxMessageBytes)));
+            return;
+        }
+        feeds.compute(connection.sessionId(), (sessionId, feed) -> {
+            SessionFeed joined = feed;
+            if (joined == null) {
+                joined = new SessionFeed(sessionId, store, frames, new SerialTasks(feedPool), subscribeWaitMs);
+                joined.subscribedWhen(subscriber.subscribe(store.channel(sessionId), joined));
+            }
+            joined.join(connection, resume, maxMessageBytes);
+            return joined;
+        });
+    }
+
+    public void leave(ChatConnection connection) {
+        openConnections.decrementAndGet();
+        if (!connection.persistent()) {
+            return;
+        }
+        feeds.computeIfPresent(connection.sessionId(), (sessionId, feed) -> {
+            if (feed.leave(connection) > 0) {
+                return feed;
+            }
+            subscriber.unsubscribe(store.channel(sessionId));
+            return null;
+        });
+    }
+
+    public int openConnections() {
+        return openConnections.get();
+    }
+
+    public int liveSessions() {
+        return feeds.size();
     }
 
     public void reject(ChatConnection connection, ErrorCode code, String message, String clientId) {
@@ -78,44 +134,27 @@ public class ChatRoom {
                     message.clientId());
             return;
         }
-        String sessionId = from.sessionId();
-        CompletableFuture<Void> chain = writeChains.compute(sessionId, (id, previous) ->
-                (previous == null ? CompletableFuture.<Void>completedFuture(null) : previous)
-                        .thenCompose(ignored -> store.append(sessionId, message, now)
-                                .handle((stored, failure) -> {
-                                    from.finishWrite();
-                                    deliver(from, message, now, stored, failure);
-                                    return null;
-                                })));
-        chain.whenComplete((ignored, failure) -> writeChains.remove(sessionId, chain));
-    }
-
-    private void deliver(ChatConnection from, InboundMessage message, long now, StoredExchange stored,
-                         Throwable failure) {
-        try {
-            if (failure != null) {
-                answerUnstored(from, message, from.nextLocalNumber(), now);
-                reject(from, ErrorCode.REDIS_UNAVAILABLE,
-                        "message not stored: " + RedisFailure.describe(failure), message.clientId());
-                return;
+        store.append(from.sessionId(), message, now).whenComplete((stored, failure) -> {
+            from.finishWrite();
+            try {
+                if (failure != null) {
+                    answerUnstored(from, message, from.nextLocalNumber(), now);
+                    reject(from, ErrorCode.REDIS_UNAVAILABLE, "message not stored: " + RedisFailure.describe(failure),
+                            message.clientId());
+                } else if (stored.duplicate()) {
+                    from.send(frames.toJson(MessageFrame.stored(stored.sent(), stored.epoch(), message.clientId(), true)));
+                    from.send(frames.toJson(MessageFrame.stored(stored.reply(), stored.epoch(), message.clientId(), true)));
+                } else {
+                    // usually pub/sub delivered it already; this covers a late or lost publish
+                    SessionFeed feed = feeds.get(from.sessionId());
+                    if (feed != null) {
+                        feed.offer(stored);
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "answering a message failed in session " + from.sessionId(), e);
             }
-            String sent = frames.toJson(MessageFrame.stored(stored.sent(), stored.epoch(), message.clientId(),
-                    stored.duplicate()));
-            String reply = frames.toJson(MessageFrame.stored(stored.reply(), stored.epoch(), message.clientId(),
-                    stored.duplicate()));
-            if (stored.duplicate()) {
-                from.send(sent);
-                from.send(reply);
-                return;
-            }
-            for (ChatConnection member : members.getOrDefault(from.sessionId(), Set.of(from))) {
-                member.observeStoredNumber(stored.number());
-                member.send(sent);
-                member.send(reply);
-            }
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "delivery failed in session " + from.sessionId(), e);
-        }
+        });
     }
 
     private void answerUnstored(ChatConnection to, InboundMessage message, long number, long now) {

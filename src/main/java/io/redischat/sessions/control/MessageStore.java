@@ -106,7 +106,7 @@ public class MessageStore {
         var keys = SessionKeys.of(keyPrefix, sessionId);
         List<String> args = List.of(message.content(), Long.toString(timestamp), Long.toString(ttlSeconds),
                 Integer.toString(maxHistoryLength), Long.toString(markerTtlSeconds), newEpoch(),
-                message.hasClientId() ? message.clientId() : "");
+                message.hasClientId() ? message.clientId() : "", channel(sessionId));
         List<?> reply;
         try {
             reply = (List<?>) APPEND.run(redis.client(),
@@ -122,7 +122,12 @@ public class MessageStore {
         long storedAt = asLong(reply.get(5));
         var sent = new ChatMessage(message.content(), storedAt, true, sessionId, userSeq);
         var answer = new ChatMessage(ReplyText.of(number, message.content()), storedAt, false, sessionId, replySeq);
-        return new StoredExchange(epoch, number, sent, answer, duplicate);
+        return new StoredExchange(epoch, number, sent, answer, message.clientId(), duplicate);
+    }
+
+    /** The pub/sub channel on which every stored exchange of the session is published. */
+    public String channel(String sessionId) {
+        return SessionKeys.of(keyPrefix, sessionId).live();
     }
 
     /** Reads a session's history; throws {@link RedisUnavailableException} rather than answer "empty" wrongly. */
@@ -136,6 +141,8 @@ public class MessageStore {
         } else if (query.before() != null) {
             mode = "before";
             bound = query.before();
+        } else if (query.limit() != null && query.limit() == 0) {
+            mode = "meta";
         } else if (query.limit() != null) {
             mode = "latest";
         } else {

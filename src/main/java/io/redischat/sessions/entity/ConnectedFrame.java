@@ -3,13 +3,21 @@ package io.redischat.sessions.entity;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 
 /**
- * The first frame on every accepted socket: from here on the client receives every message of the session.
- * Tells whether messages are persisted and the connection limits.
+ * The first frame on every accepted socket: from here on the client receives every message of the session. For a
+ * persisted session it carries the epoch and last seq; after a reconnect with {@code since}, {@code recovered} says
+ * whether every missed message follows ({@code replayed} of them) or the client should refetch the history.
  */
-@JsonbPropertyOrder({"type", "sessionId", "persistence", "maxMessageBytes"})
-public record ConnectedFrame(String type, String sessionId, boolean persistence, int maxMessageBytes) {
+@JsonbPropertyOrder({"type", "sessionId", "persistence", "epoch", "lastSeq", "recovered", "replayed",
+        "maxMessageBytes"})
+public record ConnectedFrame(String type, String sessionId, boolean persistence, String epoch, Long lastSeq,
+                             Boolean recovered, Integer replayed, int maxMessageBytes) {
 
-    public static ConnectedFrame of(String sessionId, boolean persistence, int maxMessageBytes) {
-        return new ConnectedFrame("connected", sessionId, persistence, maxMessageBytes);
+    public static ConnectedFrame unpersisted(String sessionId, int maxMessageBytes) {
+        return new ConnectedFrame("connected", sessionId, false, null, null, null, null, maxMessageBytes);
+    }
+
+    public static ConnectedFrame persisted(String sessionId, String epoch, Long lastSeq, Boolean recovered,
+                                           Integer replayed, int maxMessageBytes) {
+        return new ConnectedFrame("connected", sessionId, true, epoch, lastSeq, recovered, replayed, maxMessageBytes);
     }
 }

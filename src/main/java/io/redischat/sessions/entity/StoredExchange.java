@@ -4,5 +4,6 @@ package io.redischat.sessions.entity;
  * What the store confirmed for one user message: its number N, the stored user message and reply, and the
  * session's epoch. {@code duplicate} means the clientId was seen before and nothing new was written.
  */
-public record StoredExchange(String epoch, long number, ChatMessage sent, ChatMessage reply, boolean duplicate) {
+public record StoredExchange(String epoch, long number, ChatMessage sent, ChatMessage reply, String clientId,
+                             boolean duplicate) {
 }

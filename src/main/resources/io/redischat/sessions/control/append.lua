@@ -6,6 +6,9 @@
 -- KEYS[4] idempotency key  chat:{sid}:cid:<clientId> (only read or written when ARGV[7] is not empty)
 -- ARGV[1] content   ARGV[2] timestamp (epoch ms)   ARGV[3] history TTL (s)   ARGV[4] max history entries
 -- ARGV[5] marker TTL (s)   ARGV[6] epoch to start if the session is new   ARGV[7] clientId or ''
+-- ARGV[8] pub/sub channel of the session: what is stored is published there in the same step, so every instance
+--         delivers exactly what is in the history (payload: JSON {e epoch, n, t timestamp, u userSeq, r replySeq,
+--         c content, i clientId})
 --
 -- Returns {kind, epoch, n, userSeq, replySeq, timestamp}; kind is 'stored' or 'duplicate' (clientId seen before:
 -- nothing written, the first write's numbers returned).
@@ -45,5 +48,8 @@ redis.call('SET', KEYS[3], epoch, 'EX', math.max(ttl, tonumber(ARGV[5])))
 if ARGV[7] ~= '' then
   redis.call('SET', KEYS[4], epoch .. '|' .. n .. '|' .. userSeq .. '|' .. replySeq .. '|' .. ARGV[2], 'EX', ttl)
 end
+
+redis.call('PUBLISH', ARGV[8], cjson.encode({e = epoch, n = n, t = ARGV[2], u = userSeq, r = replySeq,
+  c = ARGV[1], i = ARGV[7]}))
 
 return {'stored', epoch, n, userSeq, replySeq, ARGV[2]}

@@ -1,7 +1,7 @@
 -- history.lua: read a session's retained history with its meta, in one atomic step.
 --
 -- KEYS[1] history stream   KEYS[2] meta hash   KEYS[3] seen marker
--- ARGV[1] mode: 'all' | 'after' | 'before' | 'latest'
+-- ARGV[1] mode: 'all' | 'after' | 'before' | 'latest' | 'meta' (no entries)
 -- ARGV[2] bound seq (exclusive) for 'after' and 'before'
 -- ARGV[3] count (0 = no limit)
 --
@@ -11,7 +11,9 @@
 local mode, bound, count = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local entries
 
-if mode == 'after' then
+if mode == 'meta' then
+  entries = {}
+elseif mode == 'after' then
   if count > 0 then
     entries = redis.call('XRANGE', KEYS[1], (bound + 1) .. '-0', '+', 'COUNT', count)
   else

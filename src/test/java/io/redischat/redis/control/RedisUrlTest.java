@@ -39,6 +39,25 @@ class RedisUrlTest {
     }
 
     @Test
+    void readsSentinelAndClusterUrls() {
+        RedisUrl sentinel = RedisUrl.parse("redis-sentinel://:pw@s1:26379,s2,s3:26381/1?master=chat-master");
+        assertEquals(RedisUrl.Mode.SENTINEL, sentinel.mode());
+        assertEquals(3, sentinel.nodes().size());
+        assertEquals(26379, sentinel.nodes().get(1).getPort());
+        assertEquals("chat-master", sentinel.masterName());
+        assertEquals(1, sentinel.database());
+        assertEquals("redis-sentinel://:****@s1:26379,s2:26379,s3:26381/1?master=chat-master", sentinel.toString());
+
+        RedisUrl cluster = RedisUrl.parse("redis-cluster://127.0.0.1:7000,127.0.0.1:7001");
+        assertEquals(RedisUrl.Mode.CLUSTER, cluster.mode());
+        assertEquals(2, cluster.nodes().size());
+        assertEquals("redis-cluster://127.0.0.1:7000,127.0.0.1:7001", cluster.toString());
+
+        assertThrows(IllegalArgumentException.class, () -> RedisUrl.parse("redis-sentinel://s1:26379/0"));
+        assertThrows(IllegalArgumentException.class, () -> RedisUrl.parse("redis://a:1,b:2/0"));
+    }
+
+    @Test
     void refusesWhatIsNotARedisUrlWithoutEchoingThePassword() {
         var notRedis = assertThrows(IllegalArgumentException.class, () -> RedisUrl.parse("http://u:hunter2@h:1/0"));
         assertFalse(notRedis.getMessage().contains("hunter2"), notRedis.getMessage());

@@ -1,0 +1,269 @@
+package io.redischat.redis.control;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisPubSub;
+
+/**
+ * This instance's one pub/sub connection to Redis. It subscribes only to the channels someone asked for, comes back
+ * by itself after Redis restarts or fails over (resubscribing everything), and proves it still delivers: a probe
+ * published on a channel of its own must come back, or the connection is dropped and made again. PING alone can
+ * answer while a subscription is wedged.
+ */
+@ApplicationScoped
+public class LiveSubscriber {
+
+    /** What a channel's subscriber learns. Called on the subscriber thread: must not block. */
+    public interface ChannelListener {
+        void onMessage(String payload);
+
+        /** The connection dropped: messages published from now until {@link #onRestored()} are not delivered. */
+        void onInterrupted();
+
+        /** Subscribed again after an interruption. */
+        void onRestored();
+    }
+
+    private static final Logger LOG = Logger.getLogger(LiveSubscriber.class.getName());
+    private static final long MAX_BACKOFF_MS = 1000;
+
+    @Inject
+    RedisConnection redis;
+
+    @Inject
+    @ConfigProperty(name = "chat.redis.key-prefix", defaultValue = "chat")
+    String keyPrefix;
+
+    @Inject
+    @ConfigProperty(name = "chat.pubsub.probe-interval-ms", defaultValue = "1000")
+    long probeIntervalMs;
+
+    private final Map<String, ChannelListener> listeners = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Void>> pending = new ConcurrentHashMap<>();
+    private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
+
+    private volatile boolean running;
+    private volatile Subscription current;
+    private volatile Connection connection;
+    private volatile long lastProbeNanos;
+    private volatile long reconnects;
+    private volatile String lastError;
+    private Thread loop;
+    private ScheduledExecutorService prober;
+
+    @PostConstruct
+    void start() {
+        running = true;
+        loop = new Thread(this::run, "redis-chat-subscriber");
+        loop.setDaemon(true);
+        loop.start();
+        prober = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "redis-chat-pubsub-probe");
+            thread.setDaemon(true);
+            return thread;
+        });
+        prober.scheduleWithFixedDelay(this::probe, probeIntervalMs, probeIntervalMs, TimeUnit.MILLISECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        running = false;
+        prober.shutdownNow();
+        Connection open = connection;
+        if (open != null) {
+            open.disconnect();
+        }
+        loop.interrupt();
+    }
+
+    public String probeChannel() {
+        return keyPrefix + ":probe:" + instanceId;
+    }
+
+    /** Subscribes; completes when Redis confirmed the subscription (at once if it already was). */
+    public CompletableFuture<Void> subscribe(String channel, ChannelListener listener) {
+        listeners.put(channel, listener);
+        CompletableFuture<Void> confirmed = pending.computeIfAbsent(channel, c -> new CompletableFuture<>());
+        Subscription subscription = current;
+        if (subscription != null && subscription.isSubscribed()) {
+            try {
+                synchronized (subscription) {
+                    subscription.subscribe(channel);
+                }
+            } catch (RuntimeException e) {
+                // the loop resubscribes every listener's channel when it reconnects
+                LOG.log(Level.FINE, "subscribe " + channel + " deferred", e);
+            }
+        }
+        return confirmed;
+    }
+
+    public void unsubscribe(String channel) {
+        listeners.remove(channel);
+        CompletableFuture<Void> waiting = pending.remove(channel);
+        if (waiting != null) {
+            waiting.cancel(false);
+        }
+        Subscription subscription = current;
+        if (subscription != null && subscription.isSubscribed()) {
+            try {
+                synchronized (subscription) {
+                    subscription.unsubscribe(channel);
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "unsubscribe " + channel + " failed", e);
+            }
+        }
+    }
+
+    /** Subscribed, and the last probe came back recently. */
+    public boolean delivering() {
+        return current != null && System.nanoTime() - lastProbeNanos < TimeUnit.MILLISECONDS.toNanos(staleAfterMs());
+    }
+
+    public long reconnects() {
+        return reconnects;
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    public int channelCount() {
+        return listeners.size();
+    }
+
+    private long staleAfterMs() {
+        return Math.max(3000, 3 * probeIntervalMs);
+    }
+
+    private void run() {
+        long backoff = 50;
+        boolean wasConnected = false;
+        while (running) {
+            Subscription subscription = new Subscription(wasConnected);
+            try {
+                HostAndPort address = redis.subscriberAddress();
+                connection = new Connection(address, redis.clientConfig(redis.redisUrl()));
+                current = subscription;
+                // the listeners' channels follow once the probe channel is confirmed (see onSubscribe)
+                subscription.proceed(connection, probeChannel());
+            } catch (RuntimeException e) {
+                if (running) {
+                    lastError = RedisFailure.describe(e);
+                }
+            } finally {
+                current = null;
+                Connection open = connection;
+                if (open != null) {
+                    open.close();
+                }
+            }
+            if (subscription.established) {
+                wasConnected = true;
+                backoff = 50;
+                reconnects++;
+                LOG.warning(() -> "redis pub/sub connection lost (" + lastError + "); resubscribing");
+                listeners.values().forEach(ChannelListener::onInterrupted);
+            }
+            sleep(backoff);
+            backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+        }
+    }
+
+    private void probe() {
+        Subscription subscription = current;
+        if (subscription == null || !subscription.established) {
+            return;
+        }
+        try {
+            redis.client().publish(probeChannel(), "probe");
+        } catch (RuntimeException e) {
+            lastError = RedisFailure.describe(e);
+        }
+        if (System.nanoTime() - lastProbeNanos > TimeUnit.MILLISECONDS.toNanos(staleAfterMs())) {
+            LOG.warning("redis pub/sub probe not delivered for " + staleAfterMs() + " ms: reconnecting");
+            lastError = "pub/sub probe not delivered";
+            Connection open = connection;
+            if (open != null) {
+                open.disconnect();
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private final class Subscription extends JedisPubSub {
+        private final boolean restoring;
+        private final java.util.Set<String> restored = ConcurrentHashMap.newKeySet();
+        private volatile boolean established;
+
+        Subscription(boolean restoring) {
+            this.restoring = restoring;
+        }
+
+        @Override
+        public void onSubscribe(String channel, int subscribedChannels) {
+            if (channel.equals(probeChannel())) {
+                established = true;
+                lastProbeNanos = System.nanoTime();
+                List<String> channels = new ArrayList<>(listeners.keySet());
+                if (!channels.isEmpty()) {
+                    synchronized (this) {
+                        subscribe(channels.toArray(String[]::new));
+                    }
+                }
+                return;
+            }
+            CompletableFuture<Void> waiting = pending.get(channel);
+            if (waiting != null) {
+                waiting.complete(null);
+            }
+            ChannelListener listener = listeners.get(channel);
+            if (restoring && listener != null && restored.add(channel)) {
+                listener.onRestored();
+            }
+        }
+
+        @Override
+        public void onMessage(String channel, String message) {
+            if (channel.equals(probeChannel())) {
+                lastProbeNanos = System.nanoTime();
+                return;
+            }
+            ChannelListener listener = listeners.get(channel);
+            if (listener != null) {
+                try {
+                    listener.onMessage(message);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "listener of " + channel + " failed", e);
+                }
+            }
+        }
+    }
+}
