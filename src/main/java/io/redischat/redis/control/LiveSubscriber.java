@@ -95,6 +95,11 @@ public class LiveSubscriber {
         loop.interrupt();
     }
 
+    /** A random name for this application instance, fresh at every start. */
+    public String instanceId() {
+        return instanceId;
+    }
+
     public String probeChannel() {
         return keyPrefix + ":probe:" + instanceId;
     }

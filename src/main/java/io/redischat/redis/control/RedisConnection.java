@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import jakarta.annotation.PreDestroy;
@@ -22,6 +23,7 @@ import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
  * The pooled Jedis client every component shares, built lazily from MicroProfile Config so the application
@@ -90,8 +92,10 @@ public class RedisConnection {
         poolConfig.setMaxWait(Duration.ofMillis(poolMaxWaitMs));
         poolConfig.setBlockWhenExhausted(true);
         // a connection that died with Redis is dropped on return instead of failing the next borrower
+        // idle connections are PINGed every second, so those a Redis restart killed are gone before anyone borrows them
         poolConfig.setTestWhileIdle(true);
-        poolConfig.setTimeBetweenEvictionRuns(Duration.ofSeconds(30));
+        poolConfig.setNumTestsPerEvictionRun(-1);
+        poolConfig.setTimeBetweenEvictionRuns(Duration.ofSeconds(1));
         LOG.info(() -> "Redis client for " + target + " (connect " + connectTimeoutMs + " ms, socket "
                 + socketTimeoutMs + " ms, pool " + poolMaxTotal + ")");
         JedisClientConfig config = clientConfig(target);
@@ -133,6 +137,28 @@ public class RedisConnection {
                 .ssl(target.tls())
                 .clientName("redis-chat")
                 .build();
+    }
+
+    /**
+     * After a connection failure, the other idle pooled connections are most likely dead too (Redis restarted or
+     * failed over): drop them so the next commands open fresh ones instead of failing one by one.
+     */
+    public void connectionFailed(RuntimeException failure) {
+        if (!(failure instanceof JedisConnectionException)) {
+            return;
+        }
+        UnifiedJedis current = client;
+        try {
+            if (current instanceof RedisClient single) {
+                single.getPool().clear();
+            } else if (current instanceof RedisSentinelClient sentinel) {
+                sentinel.getPrimaryNodesConnectionMap().values().forEach(pool -> pool.clear());
+            } else if (current instanceof RedisClusterClient cluster) {
+                cluster.getClusterNodes().values().forEach(pool -> pool.clear());
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "clearing the pool failed", e);
+        }
     }
 
     /**

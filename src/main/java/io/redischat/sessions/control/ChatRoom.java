@@ -82,13 +82,15 @@ public class ChatRoom {
     public void join(ChatConnection connection, ResumePoint resume, int maxMessageBytes) {
         openConnections.incrementAndGet();
         if (!connection.persistent()) {
-            connection.send(frames.toJson(ConnectedFrame.unpersisted(connection.sessionId(), maxMessageBytes)));
+            connection.send(frames.toJson(ConnectedFrame.unpersisted(connection.sessionId(), maxMessageBytes,
+                    subscriber.instanceId())));
             return;
         }
         feeds.compute(connection.sessionId(), (sessionId, feed) -> {
             SessionFeed joined = feed;
             if (joined == null) {
-                joined = new SessionFeed(sessionId, store, frames, new SerialTasks(feedPool), subscribeWaitMs);
+                joined = new SessionFeed(sessionId, store, frames, new SerialTasks(feedPool), subscribeWaitMs,
+                        subscriber.instanceId());
                 joined.subscribedWhen(subscriber.subscribe(store.channel(sessionId), joined));
             }
             joined.join(connection, resume, maxMessageBytes);

@@ -112,6 +112,7 @@ public class MessageStore {
             reply = (List<?>) APPEND.run(redis.client(),
                     List.of(keys.history(), keys.meta(), keys.seen(), keys.clientId(message.clientId())), args);
         } catch (RuntimeException e) {
+            redis.connectionFailed(e);
             throw RedisUnavailableException.from(e);
         }
         boolean duplicate = "duplicate".equals(reply.get(0));
@@ -149,12 +150,19 @@ public class MessageStore {
             mode = "all";
         }
         int count = query.limit() == null ? 0 : query.limit();
+        List<String> keyList = List.of(keys.history(), keys.meta(), keys.seen());
+        List<String> args = List.of(mode, Long.toString(bound), Integer.toString(count));
         List<?> reply;
         try {
-            reply = (List<?>) HISTORY.run(redis.client(), List.of(keys.history(), keys.meta(), keys.seen()),
-                    List.of(mode, Long.toString(bound), Integer.toString(count)));
+            reply = (List<?>) HISTORY.run(redis.client(), keyList, args);
         } catch (RuntimeException e) {
-            throw RedisUnavailableException.from(e);
+            redis.connectionFailed(e);
+            // a read is safe to repeat: once, on a fresh connection, in case this one died with a restarted Redis
+            try {
+                reply = (List<?>) HISTORY.run(redis.client(), keyList, args);
+            } catch (RuntimeException again) {
+                throw RedisUnavailableException.from(again);
+            }
         }
         String epoch = emptyToNull((String) reply.get(0));
         long lastSeq = Long.parseLong(reply.get(1).toString());

@@ -35,6 +35,7 @@ final class SessionFeed implements LiveSubscriber.ChannelListener {
     private final OutboundFrames frames;
     private final SerialTasks tasks;
     private final long subscribeWaitMs;
+    private final String instance;
     private final AtomicInteger joined = new AtomicInteger();
     private final List<ChatConnection> members = new ArrayList<>();
     private volatile CompletableFuture<Void> subscribed = CompletableFuture.completedFuture(null);
@@ -43,7 +44,9 @@ final class SessionFeed implements LiveSubscriber.ChannelListener {
     private long lastSeq = UNKNOWN;
     private boolean interrupted;
 
-    SessionFeed(String sessionId, MessageStore store, OutboundFrames frames, SerialTasks tasks, long subscribeWaitMs) {
+    SessionFeed(String sessionId, MessageStore store, OutboundFrames frames, SerialTasks tasks, long subscribeWaitMs,
+                String instance) {
+        this.instance = instance;
         this.sessionId = sessionId;
         this.store = store;
         this.frames = frames;
@@ -89,7 +92,16 @@ final class SessionFeed implements LiveSubscriber.ChannelListener {
 
     @Override
     public void onRestored() {
-        tasks.execute(this::catchUp);
+        tasks.execute(() -> catchUpUntilDone(20));
+    }
+
+    /** Redis may answer pub/sub a moment before it answers scripts: retry the catch-up for a while. */
+    private void catchUpUntilDone(int attemptsLeft) {
+        if (catchUp() || !interrupted || attemptsLeft <= 0 || members.isEmpty()) {
+            return;
+        }
+        CompletableFuture.delayedExecutor(500, TimeUnit.MILLISECONDS, tasks)
+                .execute(() -> catchUpUntilDone(attemptsLeft - 1));
     }
 
     private void admit(ChatConnection connection, ResumePoint resume, int maxMessageBytes) {
@@ -100,7 +112,7 @@ final class SessionFeed implements LiveSubscriber.ChannelListener {
         } catch (RedisUnavailableException e) {
             connection.deliveredSeq(Math.max(lastSeq, 0));
             connection.send(frames.toJson(ConnectedFrame.persisted(sessionId, epoch, lastSeq == UNKNOWN ? null : lastSeq,
-                    resume == null ? null : Boolean.FALSE, 0, maxMessageBytes)));
+                    resume == null ? null : Boolean.FALSE, 0, maxMessageBytes, instance)));
             members.add(connection);
             return;
         }
@@ -133,7 +145,7 @@ final class SessionFeed implements LiveSubscriber.ChannelListener {
         connection.deliveredSeq(snapshot.epoch() == null ? 0 : snapshot.lastSeq());
         connection.send(frames.toJson(ConnectedFrame.persisted(sessionId, snapshot.epoch(),
                 snapshot.epoch() == null ? 0L : snapshot.lastSeq(), recovered, resume == null ? null : replay.size(),
-                maxMessageBytes)));
+                maxMessageBytes, instance)));
         for (ChatMessage message : replay) {
             connection.send(frames.toJson(MessageFrame.stored(message, snapshot.epoch(), null, false)));
         }
