@@ -22,12 +22,18 @@ public final class RedisServerProcess implements AutoCloseable {
 
     private final int port;
     private final List<String> extraArgs;
+    private final String sentinelConfig;
     private final Path workDir;
     private Process process;
 
     private RedisServerProcess(int port, List<String> extraArgs) {
+        this(port, extraArgs, null);
+    }
+
+    private RedisServerProcess(int port, List<String> extraArgs, String sentinelConfig) {
         this.port = port;
         this.extraArgs = List.copyOf(extraArgs);
+        this.sentinelConfig = sentinelConfig;
         try {
             this.workDir = Files.createTempDirectory("redis-chat-redis-" + port + "-");
         } catch (IOException e) {
@@ -45,6 +51,17 @@ public final class RedisServerProcess implements AutoCloseable {
         var redis = new RedisServerProcess(port, List.of(extraArgs));
         redis.launch();
         return redis;
+    }
+
+    /** A Sentinel on a free port watching {@code masterName} at the given master port, quorum 2, fast failover. */
+    public static RedisServerProcess startSentinel(String masterName, int masterPort) {
+        String config = "port 0\nbind 127.0.0.1\nsentinel monitor " + masterName + " 127.0.0.1 " + masterPort + " 2\n"
+                + "sentinel down-after-milliseconds " + masterName + " 1000\n"
+                + "sentinel failover-timeout " + masterName + " 5000\n"
+                + "sentinel parallel-syncs " + masterName + " 1\n";
+        var sentinel = new RedisServerProcess(freePort(), List.of(), config);
+        sentinel.launch();
+        return sentinel;
     }
 
     public int port() {
@@ -67,9 +84,20 @@ public final class RedisServerProcess implements AutoCloseable {
         if (isRunning()) {
             return;
         }
-        var command = new ArrayList<>(List.of(redisServerBinary(), "--port", Integer.toString(port),
-                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", workDir.toString(),
-                "--daemonize", "no", "--loglevel", "warning"));
+        var command = new ArrayList<String>();
+        if (sentinelConfig != null) {
+            Path config = workDir.resolve("sentinel.conf");
+            try {
+                Files.writeString(config, sentinelConfig.replace("port 0", "port " + port));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            command.addAll(List.of(redisServerBinary(), config.toString(), "--sentinel", "--dir", workDir.toString()));
+        } else {
+            command.addAll(List.of(redisServerBinary(), "--port", Integer.toString(port),
+                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", workDir.toString(),
+                    "--daemonize", "no", "--loglevel", "warning"));
+        }
         command.addAll(extraArgs);
         try {
             process = new ProcessBuilder(command)

@@ -25,6 +25,9 @@ public final class RedisFailure {
         if (root instanceof RedisUnavailableException known) {
             return known.getMessage();
         }
+        if (root instanceof LuaScript.NotReplicatedException) {
+            return root.getMessage();
+        }
         if (root instanceof RejectedExecutionException) {
             return "too many requests waiting for Redis";
         }

@@ -14,6 +14,20 @@ final class LivePayload {
     private LivePayload() {
     }
 
+    /** The same payload append.lua publishes, for when the store publishes after replicas confirmed a write. */
+    static String toJson(StoredExchange exchange) {
+        return Json.createObjectBuilder()
+                .add("e", exchange.epoch())
+                .add("n", exchange.number())
+                .add("t", Long.toString(exchange.sent().timestamp()))
+                .add("u", exchange.sent().seq())
+                .add("r", exchange.reply().seq())
+                .add("c", exchange.sent().content())
+                .add("i", exchange.clientId() == null ? "" : exchange.clientId())
+                .build()
+                .toString();
+    }
+
     static StoredExchange parse(String sessionId, String payload) {
         JsonObject json;
         try (var reader = Json.createReader(new StringReader(payload))) {

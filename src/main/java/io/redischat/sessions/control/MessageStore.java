@@ -68,6 +68,14 @@ public class MessageStore {
     @ConfigProperty(name = "chat.store.queue-capacity", defaultValue = "10000")
     int queueCapacity;
 
+    @Inject
+    @ConfigProperty(name = "chat.redis.wait-replicas", defaultValue = "0")
+    int waitReplicas;
+
+    @Inject
+    @ConfigProperty(name = "chat.redis.wait-timeout-ms", defaultValue = "500")
+    long waitTimeoutMs;
+
     private ExecutorService writers;
 
     @PostConstruct
@@ -106,11 +114,14 @@ public class MessageStore {
         var keys = SessionKeys.of(keyPrefix, sessionId);
         List<String> args = List.of(message.content(), Long.toString(timestamp), Long.toString(ttlSeconds),
                 Integer.toString(maxHistoryLength), Long.toString(markerTtlSeconds), newEpoch(),
-                message.hasClientId() ? message.clientId() : "", channel(sessionId));
+                // when replicas must confirm, the exchange is published only after they did (below)
+                message.hasClientId() ? message.clientId() : "", waitReplicas > 0 ? "" : channel(sessionId));
+        List<String> keyList = List.of(keys.history(), keys.meta(), keys.seen(), keys.clientId(message.clientId()));
         List<?> reply;
         try {
-            reply = (List<?>) APPEND.run(redis.client(),
-                    List.of(keys.history(), keys.meta(), keys.seen(), keys.clientId(message.clientId())), args);
+            reply = (List<?>) (waitReplicas > 0
+                    ? APPEND.runAndWait(redis.client(), keyList, args, waitReplicas, waitTimeoutMs)
+                    : APPEND.run(redis.client(), keyList, args));
         } catch (RuntimeException e) {
             redis.connectionFailed(e);
             throw RedisUnavailableException.from(e);
@@ -123,7 +134,16 @@ public class MessageStore {
         long storedAt = asLong(reply.get(5));
         var sent = new ChatMessage(message.content(), storedAt, true, sessionId, userSeq);
         var answer = new ChatMessage(ReplyText.of(number, message.content()), storedAt, false, sessionId, replySeq);
-        return new StoredExchange(epoch, number, sent, answer, message.clientId(), duplicate);
+        var exchange = new StoredExchange(epoch, number, sent, answer, message.clientId(), duplicate);
+        if (waitReplicas > 0 && !duplicate) {
+            try {
+                redis.client().publish(channel(sessionId), LivePayload.toJson(exchange));
+            } catch (RuntimeException e) {
+                // stored and replicated: the other instances fill the gap from the history at the next message
+                redis.connectionFailed(e);
+            }
+        }
+        return exchange;
     }
 
     /** The pub/sub channel on which every stored exchange of the session is published. */

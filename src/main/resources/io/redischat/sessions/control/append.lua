@@ -8,7 +8,7 @@
 -- ARGV[5] marker TTL (s)   ARGV[6] epoch to start if the session is new   ARGV[7] clientId or ''
 -- ARGV[8] pub/sub channel of the session: what is stored is published there in the same step, so every instance
 --         delivers exactly what is in the history (payload: JSON {e epoch, n, t timestamp, u userSeq, r replySeq,
---         c content, i clientId})
+--         c content, i clientId}); '' = do not publish (the caller publishes after replicas confirmed)
 --
 -- Returns {kind, epoch, n, userSeq, replySeq, timestamp}; kind is 'stored' or 'duplicate' (clientId seen before:
 -- nothing written, the first write's numbers returned).
@@ -49,7 +49,9 @@ if ARGV[7] ~= '' then
   redis.call('SET', KEYS[4], epoch .. '|' .. n .. '|' .. userSeq .. '|' .. replySeq .. '|' .. ARGV[2], 'EX', ttl)
 end
 
-redis.call('PUBLISH', ARGV[8], cjson.encode({e = epoch, n = n, t = ARGV[2], u = userSeq, r = replySeq,
-  c = ARGV[1], i = ARGV[7]}))
+if ARGV[8] ~= '' then
+  redis.call('PUBLISH', ARGV[8], cjson.encode({e = epoch, n = n, t = ARGV[2], u = userSeq, r = replySeq,
+    c = ARGV[1], i = ARGV[7]}))
+end
 
 return {'stored', epoch, n, userSeq, replySeq, ARGV[2]}

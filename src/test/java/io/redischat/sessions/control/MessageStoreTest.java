@@ -72,6 +72,7 @@ class MessageStoreTest {
         created.keyPrefix = "chat";
         created.writerThreads = 2;
         created.queueCapacity = 100;
+        created.waitTimeoutMs = 500;
         created.start();
         return created;
     }
