@@ -169,13 +169,18 @@ export class SessionListView {
                 this.#cards.delete(id);
             }
         }
+        let cursor = this.#list.firstElementChild;
         for (const session of sessions) {
             let card = this.#cards.get(session.id);
             if (!card) {
                 card = this.#createCard(session);
                 this.#cards.set(session.id, card);
             }
-            this.#list.append(card.root); // moves it to its place in order
+            if (card.root === cursor) {
+                cursor = cursor.nextElementSibling;
+            } else {
+                this.#list.insertBefore(card.root, cursor); // only cards out of place move: focus stays
+            }
             const active = session.id === activeId;
             card.root.dataset.active = String(active);
             if (active) {
