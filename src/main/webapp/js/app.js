@@ -421,6 +421,36 @@ async function pollRedisStatus() {
 
 document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && pollRedisStatus());
 
+// ---------------------------------------------------------------- other tabs of this page
+
+/** Another tab changed the cards or the settings: take its version, so neither tab overwrites the other's. */
+window.addEventListener('storage', (event) => {
+    if (event.key === null || event.key === store.SESSIONS_KEY) {
+        const mine = new Map(sessions.map((s) => [s.id, s]));
+        const theirs = store.loadSessions().map((s) => {
+            const known = mine.get(s.id);
+            if (known) {
+                known.expiresAt = s.expiresAt ?? known.expiresAt;
+                return known;
+            }
+            return s;
+        });
+        if (active && !theirs.includes(active.session)) {
+            closeActive();
+            chat.show(null);
+        }
+        sessions.splice(0, sessions.length, ...theirs);
+        [...conversations.keys()].filter((id) => !findSession(id)).forEach((id) => conversations.delete(id));
+        sessionList.sync(sessions, active?.session.id);
+        showTtls();
+    }
+    if (event.key === null || event.key === store.SETTINGS_KEY) {
+        settings.sessionPersistenceType = store.loadSettings().sessionPersistenceType;
+        persistenceSelect.value = settings.sessionPersistenceType;
+        renderPersistenceHint(settings.sessionPersistenceType, defaultTtl);
+    }
+});
+
 // ---------------------------------------------------------------- start
 
 function tick() {

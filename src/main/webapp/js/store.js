@@ -5,8 +5,8 @@
 // page still works for as long as it is open.
 
 const PREFIX = 'redis-chat.';
-const SETTINGS_KEY = `${PREFIX}settings`;
-const SESSIONS_KEY = `${PREFIX}sessions`;
+export const SETTINGS_KEY = `${PREFIX}settings`;
+export const SESSIONS_KEY = `${PREFIX}sessions`;
 const messagesKey = (sessionId) => `${PREFIX}messages.${sessionId}`;
 
 /** How many messages a localStorage session keeps (the newest). */

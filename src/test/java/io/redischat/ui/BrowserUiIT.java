@@ -37,6 +37,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
@@ -259,6 +260,28 @@ class BrowserUiIT {
         driver.navigate().refresh();
         awaitApp();
         assertEquals(List.of(kept), cardIds());
+    }
+
+    @Test
+    void cardsAddedInAnotherTabShowUpHereAndAreNotOverwritten() {
+        String here = driver.getWindowHandle();
+        String there = "tab-" + unique;
+        driver.switchTo().newWindow(WindowType.TAB);
+        try {
+            driver.get(app);
+            awaitApp();
+            addSession(there);
+            awaitConnected(there);
+        } finally {
+            driver.close();
+            driver.switchTo().window(here);
+        }
+        await(visibilityOfElementLocated(card(there)));
+        String mine = "mine-" + unique;
+        addSession(mine);
+        driver.navigate().refresh();
+        awaitApp();
+        assertEquals(List.of(there, mine), cardIds());
     }
 
     // ------------------------------------------------------------------------------------------------ Redis health
