@@ -328,11 +328,18 @@ const CONNECTION_TEXT = {
     refused: ({ reason }) => `Refused: ${reason}`,
 };
 
+const ANNOUNCEMENTS = {
+    open: 'Connected',
+    waiting: 'Disconnected, reconnecting',
+    refused: 'The server refused this session',
+};
+
 export class ChatView {
     #title = document.getElementById('chat-title');
     #chip = document.getElementById('chat-chip');
     #state = document.getElementById('chat-state');
     #stateText = document.getElementById('chat-state-text');
+    #stateAnnounce = document.getElementById('chat-state-announce');
     #messages = document.getElementById('messages');
     #empty = document.getElementById('chat-empty');
     #notice = document.getElementById('chat-notice');
@@ -387,6 +394,10 @@ export class ChatView {
     }
 
     setConnection(detail) {
+        if (this.#state.dataset.state !== detail.state) {
+            // screen readers hear state changes, not the countdown ticking inside one
+            this.#stateAnnounce.textContent = ANNOUNCEMENTS[detail.state] ?? '';
+        }
         this.#state.dataset.state = detail.state;
         this.#stateText.textContent = (CONNECTION_TEXT[detail.state] ?? CONNECTION_TEXT.idle)(detail);
         this.#state.title = detail.reason ? `Last close: ${detail.reason}` : '';
