@@ -1,0 +1,162 @@
+// One WebSocket to one chat session, kept open: after a drop it reconnects with
+// exponential backoff (0.5 s, 1 s, 2 s, ... up to 30 s, with jitter) until closed on purpose
+// or refused by the server (1008: invalid session id or parameter).
+
+const BACKOFF_START_MS = 500;
+const BACKOFF_MAX_MS = 30_000;
+
+const CLOSE_REASONS = {
+    1008: 'refused by the server',
+    1009: 'message too big (limit 64 KiB)',
+    1011: 'server error',
+    1013: 'client too slow',
+};
+
+/** ws(s)://<this page's location>/ws/{sessionId}?redis_persistence=true|false */
+export function socketUrl(sessionId, redisPersistence) {
+    const url = new URL(`ws/${encodeURIComponent(sessionId)}`, document.baseURI);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    url.search = new URLSearchParams({ redis_persistence: String(Boolean(redisPersistence)) }).toString();
+    url.hash = '';
+    return url.href;
+}
+
+/** How long to wait before connection attempt n (1, 2, ...): 0.5 s doubling up to 30 s, +-20 % jitter. */
+export function backoffDelay(attempt) {
+    const base = Math.min(BACKOFF_MAX_MS, BACKOFF_START_MS * 2 ** Math.max(0, attempt - 1));
+    return Math.round(base * (0.8 + Math.random() * 0.4));
+}
+
+/**
+ * States, as reported to onState({state, ...}):
+ *  connecting   {attempt, reconnect}  attempt 1, 2, ... since the last open connection
+ *  open         {}
+ *  waiting      {attempt, retryAt, reason, code}  (dropped or failed; attempt is the next one, at retryAt)
+ *  refused      {reason, code}        (the server will not take this session; no retry)
+ *  closed       {}                    (closed by us)
+ */
+export class ChatSocket {
+    #url;
+    #onFrame;
+    #onState;
+    #onOpen;
+    #socket = null;
+    #attempt = 0;
+    #retryTimer = null;
+    #stopped = false;
+    #everOpened = false;
+    #state = 'closed';
+    #onlineListener = () => this.#state === 'waiting' && this.#connectNow();
+
+    constructor({ sessionId, redisPersistence, onFrame, onState, onOpen }) {
+        this.#url = socketUrl(sessionId, redisPersistence);
+        this.#onFrame = onFrame;
+        this.#onState = onState;
+        this.#onOpen = onOpen;
+    }
+
+    get state() {
+        return this.#state;
+    }
+
+    get isOpen() {
+        return this.#socket?.readyState === WebSocket.OPEN;
+    }
+
+    open() {
+        this.#stopped = false;
+        window.addEventListener('online', this.#onlineListener);
+        this.#connectNow();
+    }
+
+    /** Sends a text frame if connected; false otherwise (the caller keeps it for the next open). */
+    send(text) {
+        if (!this.isOpen) {
+            return false;
+        }
+        this.#socket.send(text);
+        return true;
+    }
+
+    close() {
+        this.#stopped = true;
+        window.removeEventListener('online', this.#onlineListener);
+        clearTimeout(this.#retryTimer);
+        const socket = this.#socket;
+        this.#socket = null;
+        if (socket && socket.readyState <= WebSocket.OPEN) {
+            socket.close(1000, 'closed by the user');
+        }
+        this.#setState('closed');
+    }
+
+    #connectNow() {
+        clearTimeout(this.#retryTimer);
+        if (this.#stopped) {
+            return;
+        }
+        this.#attempt += 1;
+        this.#setState('connecting', { attempt: this.#attempt, reconnect: this.#everOpened });
+        let socket;
+        try {
+            socket = new WebSocket(this.#url);
+        } catch (error) {
+            this.#scheduleRetry(String(error.message ?? error));
+            return;
+        }
+        this.#socket = socket;
+        socket.addEventListener('open', () => {
+            if (socket !== this.#socket) {
+                return;
+            }
+            this.#attempt = 0;
+            this.#everOpened = true;
+            this.#setState('open');
+            this.#onOpen?.();
+        });
+        socket.addEventListener('message', (event) => {
+            if (socket !== this.#socket || typeof event.data !== 'string') {
+                return;
+            }
+            let frame;
+            try {
+                frame = JSON.parse(event.data);
+            } catch {
+                return; // not ours to interpret
+            }
+            if (frame && typeof frame === 'object') {
+                this.#onFrame(frame);
+            }
+        });
+        socket.addEventListener('close', (event) => {
+            if (socket !== this.#socket) {
+                return;
+            }
+            this.#socket = null;
+            const reason = event.reason || CLOSE_REASONS[event.code] || (event.code === 1006
+                ? 'connection lost' : `closed (${event.code})`);
+            if (event.code === 1008) {
+                this.#stopped = true;
+                this.#setState('refused', { reason, code: event.code });
+                return;
+            }
+            this.#scheduleRetry(reason, event.code);
+        });
+    }
+
+    #scheduleRetry(reason, code) {
+        if (this.#stopped) {
+            return;
+        }
+        // after n failed attempts in a row the next one waits backoffDelay(n + 1): 0.5 s, 1 s, 2 s, ...
+        const next = this.#attempt + 1;
+        const delay = backoffDelay(next);
+        this.#retryTimer = setTimeout(() => this.#connectNow(), delay);
+        this.#setState('waiting', { attempt: next, retryAt: Date.now() + delay, reason, code });
+    }
+
+    #setState(state, detail = {}) {
+        this.#state = state;
+        this.#onState?.({ state, ...detail });
+    }
+}

@@ -1,0 +1,116 @@
+// What the browser keeps between page loads, all in localStorage under "redis-chat.*":
+// the settings, the list of session cards, and the messages of localStorage sessions.
+// Redis sessions keep their messages in Redis and `none` sessions keep none, so neither
+// has a messages entry here. If localStorage is unavailable (private mode, quota), the
+// page still works for as long as it is open.
+
+const PREFIX = 'redis-chat.';
+export const SETTINGS_KEY = `${PREFIX}settings`;
+export const SESSIONS_KEY = `${PREFIX}sessions`;
+const messagesKey = (sessionId) => `${PREFIX}messages.${sessionId}`;
+
+/** How many messages a localStorage session keeps (the newest). */
+export const MAX_LOCAL_MESSAGES = 500;
+
+export const PERSISTENCE_TYPES = Object.freeze(['localStorage', 'redis', 'none']);
+export const DEFAULT_PERSISTENCE = 'localStorage';
+
+/** The server's rule for session ids (SessionIds.java). */
+export const SESSION_ID_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
+export const SESSION_ID_RULE = "letters, digits, '-', '_' or '.', 1 to 128 characters";
+
+export function isValidSessionId(id) {
+    return typeof id === 'string' && SESSION_ID_PATTERN.test(id);
+}
+
+function read(key, fallback) {
+    try {
+        const text = localStorage.getItem(key);
+        return text === null ? fallback : JSON.parse(text);
+    } catch {
+        return fallback;
+    }
+}
+
+function write(key, value) {
+    try {
+        localStorage.setItem(key, JSON.stringify(value));
+        return true;
+    } catch {
+        return false;
+    }
+}
+
+function remove(key) {
+    try {
+        localStorage.removeItem(key);
+    } catch {
+        // nothing stored, nothing to remove
+    }
+}
+
+/** @returns {{sessionPersistenceType: 'localStorage'|'redis'|'none', activeSessionId: string|null}} */
+export function loadSettings() {
+    const stored = read(SETTINGS_KEY, {});
+    const type = PERSISTENCE_TYPES.includes(stored?.sessionPersistenceType)
+        ? stored.sessionPersistenceType : DEFAULT_PERSISTENCE;
+    const active = isValidSessionId(stored?.activeSessionId) ? stored.activeSessionId : null;
+    return { sessionPersistenceType: type, activeSessionId: active };
+}
+
+export function saveSettings(settings) {
+    write(SETTINGS_KEY, {
+        sessionPersistenceType: settings.sessionPersistenceType,
+        activeSessionId: settings.activeSessionId ?? null,
+    });
+}
+
+/**
+ * The session cards, oldest first. A session is
+ * {id, persistence, createdAt, expiresAt}: persistence is fixed when it is created;
+ * expiresAt (epoch ms or null) is when a Redis session's history runs out, as last known.
+ */
+export function loadSessions() {
+    const stored = read(SESSIONS_KEY, []);
+    if (!Array.isArray(stored)) {
+        return [];
+    }
+    const seen = new Set();
+    return stored
+        .filter((s) => isValidSessionId(s?.id) && PERSISTENCE_TYPES.includes(s.persistence) && !seen.has(s.id)
+            && seen.add(s.id))
+        .map((s) => ({
+            id: s.id,
+            persistence: s.persistence,
+            createdAt: Number.isFinite(s.createdAt) ? s.createdAt : Date.now(),
+            expiresAt: s.persistence === 'redis' && Number.isFinite(s.expiresAt) ? s.expiresAt : null,
+        }));
+}
+
+export function saveSessions(sessions) {
+    write(SESSIONS_KEY, sessions.map(({ id, persistence, createdAt, expiresAt }) =>
+        ({ id, persistence, createdAt, expiresAt: persistence === 'redis' ? expiresAt ?? null : null })));
+}
+
+/** Messages of a localStorage session: [{key, content, timestamp, isSent}] as the server sent them. */
+export function loadMessages(sessionId) {
+    const stored = read(messagesKey(sessionId), []);
+    if (!Array.isArray(stored)) {
+        return [];
+    }
+    return stored.filter((m) => typeof m?.content === 'string' && Number.isFinite(m.timestamp)
+        && typeof m.key === 'string');
+}
+
+export function saveMessages(sessionId, messages) {
+    const kept = messages.slice(-MAX_LOCAL_MESSAGES)
+        .map(({ key, content, timestamp, isSent }) => ({ key, content, timestamp, isSent: Boolean(isSent) }));
+    if (!write(messagesKey(sessionId), kept)) {
+        // over quota: keep the newest half rather than nothing
+        write(messagesKey(sessionId), kept.slice(-Math.floor(kept.length / 2)));
+    }
+}
+
+export function forgetMessages(sessionId) {
+    remove(messagesKey(sessionId));
+}

@@ -1,0 +1,497 @@
+// Everything that touches the DOM. Text from users or the server only ever goes in as
+// textContent (via el() and text nodes), never as HTML.
+
+export const PERSISTENCE_LABELS = Object.freeze({ localStorage: 'localStorage', redis: 'Redis', none: 'none' });
+
+const PERSISTENCE_NOTES = Object.freeze({
+    localStorage: 'messages kept in this browser',
+    none: 'messages not kept',
+});
+
+/** Likely causes for an empty history, as the persistence guide lists them. */
+export const EMPTY_REASONS = Object.freeze({
+    never_persisted: 'persistence not Redis or no messages sent',
+    expired: 'TTL expired',
+    none_in_range: 'no messages in the requested range',
+    redis_down: 'Redis down',
+});
+
+/** Creates an element: el('p', {className: 'x', text: 'hi', attrs: {title: 't'}}, child, 'text'). */
+export function el(tag, props = {}, ...children) {
+    const node = document.createElement(tag);
+    const { className, text, attrs, dataset, hidden } = props;
+    if (className) {
+        node.className = className;
+    }
+    if (text !== undefined) {
+        node.textContent = text;
+    }
+    for (const [name, value] of Object.entries(attrs ?? {})) {
+        if (value !== undefined && value !== null && value !== false) {
+            node.setAttribute(name, value === true ? '' : String(value));
+        }
+    }
+    Object.assign(node.dataset, dataset ?? {});
+    if (hidden) {
+        node.hidden = true;
+    }
+    for (const child of children) {
+        if (child !== null && child !== undefined && child !== false) {
+            node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+        }
+    }
+    return node;
+}
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+
+export function formatTime(timestamp) {
+    return timeFormat.format(new Date(timestamp));
+}
+
+/** 299 -> "4:59", 3723 -> "1:02:03". */
+export function formatDuration(totalSeconds) {
+    const s = Math.max(0, Math.floor(totalSeconds));
+    const hours = Math.floor(s / 3600);
+    const minutes = Math.floor((s % 3600) / 60);
+    const seconds = String(s % 60).padStart(2, '0');
+    return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}` : `${minutes}:${seconds}`;
+}
+
+function timeElement(timestamp) {
+    const date = new Date(timestamp);
+    return el('time', {
+        text: formatTime(timestamp),
+        attrs: { datetime: date.toISOString(), title: dateTimeFormat.format(date) },
+    });
+}
+
+function chip(persistence) {
+    return el('span', {
+        className: `chip chip-${persistence}`,
+        text: PERSISTENCE_LABELS[persistence],
+        attrs: { title: persistence === 'redis' ? 'Stored in Redis with TTL' : PERSISTENCE_NOTES[persistence] },
+    });
+}
+
+// ---------------------------------------------------------------- header: Redis health
+
+/** status: the result of api.fetchRedisStatus(), or null while the first check runs. */
+export function renderRedisStatus(status) {
+    const pill = document.getElementById('redis-status');
+    const text = document.getElementById('redis-status-text');
+    const details = document.getElementById('redis-status-details');
+    const banner = document.getElementById('redis-banner');
+    const bannerTitle = document.getElementById('redis-banner-title');
+    const bannerText = document.getElementById('redis-banner-text');
+
+    details.textContent = '';
+    if (!status) {
+        pill.dataset.state = 'unknown';
+        text.textContent = 'Checking Redis…';
+        banner.hidden = true;
+        return;
+    }
+    if (!status.reachable) {
+        pill.dataset.state = 'down';
+        text.textContent = 'Service unreachable';
+        bannerTitle.textContent = 'The chat service does not answer.';
+        bannerText.textContent = 'Retrying every few seconds.';
+        banner.dataset.kind = 'service';
+        banner.hidden = false;
+        return;
+    }
+    if (!status.connected) {
+        pill.dataset.state = 'down';
+        text.textContent = 'Redis down';
+        pill.title = status.url ?? '';
+        bannerTitle.textContent = 'Redis is down.';
+        bannerText.textContent = 'Chat goes on, but messages of Redis sessions are not stored until it is back'
+            + `${status.error ? ` (server: ${status.error})` : ''}.`;
+        banner.dataset.kind = 'redis';
+        banner.hidden = false;
+        return;
+    }
+    pill.dataset.state = 'up';
+    text.textContent = 'Redis connected';
+    details.textContent = [status.version && `v${status.version}`,
+        status.latencyMs !== null && `${status.latencyMs.toFixed(1)} ms`].filter(Boolean).map((d) => `· ${d}`).join(' ');
+    pill.title = status.url ?? '';
+    banner.hidden = true;
+    delete banner.dataset.kind;
+}
+
+// ---------------------------------------------------------------- settings
+
+export function renderPersistenceHint(type, defaultTtl) {
+    const hint = document.getElementById('persistence-hint');
+    const detail = document.getElementById('persistence-detail');
+    if (type === 'redis') {
+        hint.textContent = 'Sessions stored in Redis with TTL';
+        detail.textContent = defaultTtl === null || defaultTtl === undefined
+            ? 'TTL: waiting for the server…'
+            : `TTL: ${defaultTtl} s (${formatDuration(defaultTtl)}), restarted by every message.`;
+    } else if (type === 'none') {
+        hint.textContent = 'Sessions keep no messages';
+        detail.textContent = 'Nothing is stored, neither in this browser nor in Redis.';
+    } else {
+        hint.textContent = 'Sessions stored in this browser (localStorage)';
+        detail.textContent = 'Messages stay in this browser across reloads; nothing is stored in Redis.';
+    }
+    detail.dataset.ttl = defaultTtl ?? '';
+}
+
+// ---------------------------------------------------------------- session cards
+
+/**
+ * The list of session cards. Each card is built once and then updated in place, so focus
+ * and the countdowns stay put while the app runs.
+ */
+export class SessionListView {
+    #list = document.getElementById('sessions');
+    #empty = document.getElementById('sessions-empty');
+    #count = document.getElementById('session-count');
+    #cards = new Map();
+    #handlers;
+
+    /** handlers: {onSelect(id), onRefresh(id), onRemove(id)} */
+    constructor(handlers) {
+        this.#handlers = handlers;
+    }
+
+    /** Makes the list show these sessions in this order, with activeId marked. */
+    sync(sessions, activeId) {
+        const ids = new Set(sessions.map((s) => s.id));
+        for (const [id, card] of this.#cards) {
+            if (!ids.has(id)) {
+                card.root.remove();
+                this.#cards.delete(id);
+            }
+        }
+        let cursor = this.#list.firstElementChild;
+        for (const session of sessions) {
+            let card = this.#cards.get(session.id);
+            if (!card) {
+                card = this.#createCard(session);
+                this.#cards.set(session.id, card);
+            }
+            if (card.root === cursor) {
+                cursor = cursor.nextElementSibling;
+            } else {
+                this.#list.insertBefore(card.root, cursor); // only cards out of place move: focus stays
+            }
+            const active = session.id === activeId;
+            card.root.dataset.active = String(active);
+            if (active) {
+                card.open.setAttribute('aria-current', 'true');
+            } else {
+                card.open.removeAttribute('aria-current');
+                delete card.root.dataset.conn;
+            }
+        }
+        this.#empty.hidden = sessions.length > 0;
+        this.#count.textContent = sessions.length > 0 ? `(${sessions.length})` : '';
+    }
+
+    focus(id) {
+        this.#cards.get(id)?.open.focus();
+    }
+
+    /** The connection state of the active session, shown as a dot on its card. */
+    setConnection(id, state) {
+        const card = this.#cards.get(id);
+        if (card) {
+            card.root.dataset.conn = state;
+        }
+    }
+
+    /** ttl: {state: 'unknown'|'counting'|'expired', seconds?, defaultTtl?} */
+    setTtl(id, ttl) {
+        const card = this.#cards.get(id);
+        if (!card?.ttl) {
+            return;
+        }
+        card.ttl.dataset.state = ttl.state;
+        if (ttl.state === 'counting') {
+            card.ttl.textContent = `expires in ${formatDuration(ttl.seconds)}`;
+            card.ttl.title = 'Time left before Redis drops this history; every message restarts it';
+        } else if (ttl.state === 'expired') {
+            card.ttl.textContent = 'TTL expired';
+            card.ttl.title = 'The history has probably expired in Redis';
+        } else {
+            card.ttl.textContent = 'not stored yet';
+            card.ttl.title = ttl.defaultTtl ? `The TTL (${formatDuration(ttl.defaultTtl)}) starts with the first message`
+                : 'The TTL starts with the first message';
+        }
+    }
+
+    /**
+     * What a 🔄 refresh found, one of
+     *  {kind: 'loading'}
+     *  {kind: 'messages', messages, count}
+     *  {kind: 'empty', reason}            reason: a key of EMPTY_REASONS (or unknown)
+     *  {kind: 'error', reason, error}     reason 'redis_down' for HTTP 503
+     */
+    setRedisResult(id, result) {
+        const card = this.#cards.get(id);
+        if (!card?.result) {
+            return;
+        }
+        const box = card.result;
+        box.hidden = false;
+        box.dataset.kind = result.kind;
+        box.dataset.reason = result.reason ?? '';
+        card.refresh.setAttribute('aria-busy', String(result.kind === 'loading'));
+        if (result.kind === 'loading') {
+            box.replaceChildren(el('p', { className: 'result-line muted', text: 'Fetching messages from Redis…' }));
+            return;
+        }
+        const fetchedAt = el('span', { className: 'result-time', text: `fetched ${formatTime(Date.now())}` });
+        if (result.kind === 'messages') {
+            const noun = result.count === 1 ? 'message' : 'messages';
+            box.replaceChildren(
+                el('p', { className: 'result-line' },
+                    el('strong', { text: `Redis holds ${result.count} ${noun}` }), fetchedAt),
+                el('ol', { className: 'redis-messages' }, ...result.messages.map((m) =>
+                    el('li', { className: `redis-msg ${m.isSent ? 'sent' : 'received'}` },
+                        timeElement(m.timestamp),
+                        el('span', { className: 'who', text: m.isSent ? 'you' : 'server' }),
+                        el('span', { className: 'redis-msg-text', text: m.content })))));
+            box.scrollIntoView({ block: 'nearest' });
+            return;
+        }
+        const cause = EMPTY_REASONS[result.reason] ?? result.error ?? 'unknown';
+        const title = result.kind === 'empty' ? 'Redis holds no messages for this session.'
+            : 'Could not read the history from Redis.';
+        box.replaceChildren(
+            el('p', { className: `result-line result-${result.kind}` },
+                el('strong', { text: title }), fetchedAt),
+            el('p', { className: 'result-cause' }, 'Likely cause: ', el('span', { className: 'cause', text: cause })));
+        box.scrollIntoView({ block: 'nearest' });
+    }
+
+    #createCard(session) {
+        const { id, persistence } = session;
+        const open = el('button', {
+            className: 'card-open',
+            attrs: { type: 'button', title: `Open session ${id}` },
+        },
+        el('span', { className: 'card-id', text: id }),
+        el('span', { className: 'card-sub' },
+            el('span', { className: 'conn-dot', attrs: { 'aria-hidden': 'true' } }),
+            `created ${formatTime(session.createdAt)}`));
+        open.addEventListener('click', () => this.#handlers.onSelect(id));
+
+        const remove = el('button', {
+            className: 'button ghost small remove',
+            text: 'Remove',
+            attrs: { type: 'button', 'aria-label': `Remove session ${id}` },
+        });
+        remove.addEventListener('click', () => this.#handlers.onRemove(id));
+
+        const meta = el('div', { className: 'card-meta' }, chip(persistence));
+        let refresh = null;
+        let ttl = null;
+        let result = null;
+        if (persistence === 'redis') {
+            refresh = el('button', {
+                className: 'icon-button refresh',
+                text: '🔄',
+                attrs: { type: 'button', title: 'Fetch messages from Redis',
+                    'aria-label': `Fetch messages of ${id} from Redis` },
+            });
+            refresh.addEventListener('click', () => this.#handlers.onRefresh(id));
+            ttl = el('span', { className: 'ttl', attrs: { 'aria-live': 'off' } });
+            result = el('div', { className: 'redis-result', attrs: { 'aria-live': 'polite' }, hidden: true });
+            meta.append(refresh, ttl);
+        } else {
+            meta.append(el('span', { className: 'card-note', text: PERSISTENCE_NOTES[persistence] }));
+        }
+
+        const root = el('li', { className: 'card', dataset: { sessionId: id, persistence } },
+            el('div', { className: 'card-head' }, open, remove), meta, result);
+        return { root, open, refresh, ttl, result };
+    }
+}
+
+// ---------------------------------------------------------------- chat panel
+
+const CONNECTION_TEXT = {
+    idle: () => 'Not connected',
+    closed: () => 'Not connected',
+    connecting: ({ attempt, reconnect }) =>
+        (reconnect || attempt > 1 ? `Reconnecting… (attempt ${attempt})` : 'Connecting…'),
+    open: () => 'Connected',
+    waiting: ({ retryAt, attempt }) => `Disconnected · reconnecting in `
+        + `${Math.max(1, Math.ceil((retryAt - Date.now()) / 1000))} s (attempt ${attempt})`,
+    refused: ({ reason }) => `Refused: ${reason}`,
+};
+
+const ANNOUNCEMENTS = {
+    open: 'Connected',
+    waiting: 'Disconnected, reconnecting',
+    refused: 'The server refused this session',
+};
+
+export class ChatView {
+    #title = document.getElementById('chat-title');
+    #chip = document.getElementById('chat-chip');
+    #state = document.getElementById('chat-state');
+    #stateText = document.getElementById('chat-state-text');
+    #stateAnnounce = document.getElementById('chat-state-announce');
+    #messages = document.getElementById('messages');
+    #empty = document.getElementById('chat-empty');
+    #notice = document.getElementById('chat-notice');
+    #input = document.getElementById('message-input');
+    #send = document.getElementById('send-button');
+    #form = document.getElementById('composer');
+    #items = new Map(); // message key -> {node, signature}
+
+    /** onSend(text) returns an error text to show, or null when the message was taken. */
+    constructor({ onSend }) {
+        this.#form.addEventListener('submit', (event) => {
+            event.preventDefault();
+            const error = onSend(this.#input.value);
+            if (error) {
+                this.setNotice(error, 'error');
+            } else {
+                this.#input.value = '';
+            }
+        });
+    }
+
+    show(session) {
+        this.#messages.replaceChildren();
+        this.#items = new Map();
+        this.setNotice('');
+        if (!session) {
+            this.#title.textContent = 'No session selected';
+            this.#chip.hidden = true;
+            this.#messages.hidden = true;
+            this.#empty.hidden = false;
+            this.#input.disabled = true;
+            this.#send.disabled = true;
+            this.setConnection({ state: 'idle' });
+            return;
+        }
+        this.#title.textContent = session.id;
+        this.#chip.hidden = false;
+        this.#chip.className = `chip chip-${session.persistence}`;
+        this.#chip.textContent = PERSISTENCE_LABELS[session.persistence];
+        this.#messages.hidden = false;
+        this.#empty.hidden = true;
+        this.#input.disabled = false;
+        this.#send.disabled = false;
+    }
+
+    focusInput() {
+        this.#input.focus({ preventScroll: true });
+    }
+
+    scrollIntoView() {
+        this.#form.closest('.chat').scrollIntoView({ block: 'start' });
+    }
+
+    setConnection(detail) {
+        if (this.#state.dataset.state !== detail.state) {
+            // screen readers hear state changes, not the countdown ticking inside one
+            this.#stateAnnounce.textContent = ANNOUNCEMENTS[detail.state] ?? '';
+        }
+        this.#state.dataset.state = detail.state;
+        this.#stateText.textContent = (CONNECTION_TEXT[detail.state] ?? CONNECTION_TEXT.idle)(detail);
+        this.#state.title = detail.reason ? `Last close: ${detail.reason}` : '';
+    }
+
+    setNotice(text, kind = 'info') {
+        this.#notice.textContent = text;
+        this.#notice.dataset.kind = kind;
+    }
+
+    /**
+     * messages: [{key, content, timestamp, isSent, status: 'pending'|'failed'|undefined, note}], in order.
+     * Reuses the items already shown (the log only announces what is new) and keeps the view at the
+     * bottom if it was there.
+     */
+    renderMessages(messages) {
+        const list = this.#messages;
+        const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 48;
+        const shown = new Map();
+        let cursor = list.firstElementChild;
+        for (const m of messages) {
+            const signature = `${m.status ?? ''}|${m.note ?? ''}|${m.timestamp}|${m.content}`;
+            let item = this.#items.get(m.key);
+            if (!item || item.signature !== signature) {
+                item = { node: messageItem(m), signature };
+            }
+            shown.set(m.key, item);
+            if (item.node === cursor) {
+                cursor = cursor.nextElementSibling;
+            } else {
+                list.insertBefore(item.node, cursor);
+            }
+        }
+        while (cursor) { // what is left after the last expected item is gone from the conversation
+            const next = cursor.nextElementSibling;
+            cursor.remove();
+            cursor = next;
+        }
+        this.#items = shown;
+        if (atBottom) {
+            list.scrollTop = list.scrollHeight;
+        }
+    }
+}
+
+function messageItem(m) {
+    const meta = el('p', { className: 'msg-meta' }, timeElement(m.timestamp));
+    if (m.status === 'pending') {
+        meta.append(el('span', { className: 'msg-flag', text: 'sending…' }));
+    } else if (m.status === 'failed') {
+        meta.append(el('span', { className: 'msg-flag error', text: `not sent: ${m.note ?? 'refused'}` }));
+    } else if (m.note) {
+        meta.append(el('span', { className: 'msg-flag warn', text: m.note }));
+    }
+    return el('li', {
+        className: `msg ${m.isSent ? 'sent' : 'received'}`,
+        dataset: { key: m.key, status: m.status ?? 'delivered' },
+    },
+    el('span', { className: 'visually-hidden', text: m.isSent ? 'You: ' : 'Server: ' }),
+    el('p', { className: 'msg-text', text: m.content }),
+    meta);
+}
+
+// ---------------------------------------------------------------- add-session form
+
+export class AddSessionForm {
+    #form = document.getElementById('add-session-form');
+    #input = document.getElementById('session-id');
+    #error = document.getElementById('session-id-error');
+
+    /** onAdd(idOrEmpty) returns an error text, or null when the session was added. */
+    constructor({ onAdd }) {
+        this.#form.addEventListener('submit', (event) => {
+            event.preventDefault();
+            const error = onAdd(this.#input.value.trim());
+            this.showError(error);
+            if (!error) {
+                this.#input.value = '';
+            }
+        });
+        this.#input.addEventListener('input', () => this.showError(null));
+    }
+
+    showError(error) {
+        this.#error.textContent = error ?? '';
+        if (error) {
+            this.#input.setAttribute('aria-invalid', 'true');
+            this.#input.focus();
+        } else {
+            this.#input.removeAttribute('aria-invalid');
+        }
+    }
+
+    focus() {
+        this.#input.focus();
+    }
+}

@@ -1,0 +1,591 @@
+package io.redischat.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.openqa.selenium.support.ui.ExpectedConditions.invisibilityOfElementLocated;
+import static org.openqa.selenium.support.ui.ExpectedConditions.textToBe;
+import static org.openqa.selenium.support.ui.ExpectedConditions.visibilityOfElementLocated;
+
+import java.net.URL;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.json.JsonObject;
+
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+
+import io.redischat.testsupport.ChromeBrowser;
+import io.redischat.testsupport.Deployments;
+import io.redischat.testsupport.RedisServerProcess;
+import io.redischat.testsupport.ServiceClient;
+import io.redischat.testsupport.SharedRedis;
+
+/**
+ * The browser UI as a user meets it: the WAR on Payara Micro with a real Redis, driven in a headless Chromium. Walks
+ * the persistence guide's manual protocol and checks what must survive a reload (and what must not), Redis health,
+ * refused input, markup as text, reconnecting after a drop, and the phone layout. Screenshots of the main states go to
+ * {@code target/screenshots/}.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class BrowserUiIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+    private static final Pattern CLOCK = Pattern.compile("\\d{1,2}:\\d{2}:\\d{2}");
+    private static final Pattern COUNTDOWN = Pattern.compile("expires in (\\d+):(\\d{2})");
+
+    /** The chat as text lines: "you: ..." / "server: ...", with " [pending]" or " [failed]" for ours on the way. */
+    private static final String CHAT_LOG = """
+            return [...document.querySelectorAll('#messages li.msg')].map(li =>
+                (li.classList.contains('sent') ? 'you' : 'server')
+                + (li.dataset.status === 'delivered' ? '' : ' [' + li.dataset.status + ']')
+                + ': ' + li.querySelector('.msg-text').textContent);
+            """;
+
+    static ChromeBrowser browser;
+
+    @RegisterExtension
+    static final TestWatcher SCREENSHOT_ON_FAILURE = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            if (browser != null) {
+                browser.screenshot("FAILED-" + context.getRequiredTestMethod().getName());
+            }
+        }
+    };
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.chatWar();
+    }
+
+    @ArquillianResource
+    URL deploymentUrl;
+
+    ServiceClient service;
+    ChromeDriver driver;
+    String app;
+    String unique;
+
+    @BeforeAll
+    static void startBrowser() {
+        browser = ChromeBrowser.start();
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    @BeforeEach
+    void openAFreshPage(TestInfo test) {
+        SharedRedis.get(); // running, whatever an earlier test did to it
+        service = ServiceClient.at(deploymentUrl);
+        app = service.base().toString(); // http://localhost:<port>/chat/
+        driver = browser.driver();
+        browser.desktopViewport();
+        unique = test.getTestMethod().orElseThrow().getName().substring(0, 12) + "-"
+                + Long.toString(System.nanoTime(), 36);
+        // a page of the same origin that runs none of the app, to start from an empty localStorage
+        driver.get(app + "icon.svg");
+        driver.executeScript("localStorage.clear()");
+        browser.pageProblems();
+        driver.get(app);
+        awaitApp();
+    }
+
+    @AfterEach
+    void pageHadNoScriptErrorsOrPolicyViolations() {
+        assertEquals(List.of(), browser.pageProblems(), "uncaught errors or Content-Security-Policy violations");
+    }
+
+    // ------------------------------------------------------------------------------------------------ the guide
+
+    @Test
+    void guideManualProtocolStoresBothMessagesInRedisAndTheRefreshButtonShowsThem() {
+        choosePersistence("Redis");
+        assertEquals("Sessions stored in Redis with TTL", byId("persistence-hint").getText());
+        await(d -> byId("persistence-detail").getText().contains("TTL: 300 s"));
+
+        addSession("ui-test-redis-123");
+        WebElement card = await(visibilityOfElementLocated(card("ui-test-redis-123")));
+        WebElement chip = card.findElement(By.cssSelector(".chip"));
+        assertEquals("Redis", chip.getText());
+        WebElement refresh = card.findElement(By.xpath(".//button[normalize-space()='🔄']"));
+        assertEquals(Boolean.TRUE, driver.executeScript("return arguments[0].previousElementSibling === arguments[1]",
+                refresh, chip), "the refresh button sits next to the Redis chip");
+        awaitConnected("ui-test-redis-123");
+
+        send("Hello Redis test!");
+        awaitChat("you: Hello Redis test!", "server: Message #1: Hello Redis test!");
+        for (WebElement time : driver.findElements(By.cssSelector("#messages li.msg time"))) {
+            assertTrue(CLOCK.matcher(time.getText()).find(), time.getText());
+        }
+        WebElement ttl = card.findElement(By.cssSelector(".ttl"));
+        await(d -> secondsLeft(ttl.getText()) > 290);
+
+        refresh.click();
+        WebElement result = await(visibilityOfElementLocated(resultOf("ui-test-redis-123", "messages")));
+        assertTrue(result.getText().contains("Redis holds 2 messages"), result.getText());
+        assertEquals(List.of("Hello Redis test!", "Message #1: Hello Redis test!"),
+                texts(result.findElements(By.cssSelector(".redis-msg-text"))));
+        JsonObject api = service.get("api/sessions/ui-test-redis-123/messages/").json();
+        assertEquals(2, api.getInt("count"), "what the card shows is what the API says");
+        browser.screenshot("01-redis-session-after-refresh");
+        assertTrue(bottomOf("#chat") >= windowHeight() - 24, "on a wide screen the chat fills the window's height");
+
+        String before = ttl.getText();
+        await(d -> !ttl.getText().equals(before));
+        assertTrue(secondsLeft(before) > 0 && secondsLeft(ttl.getText()) > 0
+                && secondsLeft(ttl.getText()) < secondsLeft(before), "counts down: " + before + ", then " + ttl.getText());
+    }
+
+    // ------------------------------------------------------------------------------------------------ reloads
+
+    @Test
+    void settingsChoiceAndEachSessionsOwnPersistenceSurviveAReload() {
+        assertEquals("localStorage", selectedPersistence(), "localStorage is the default");
+        String local = "local-" + unique;
+        String redis = "redis-" + unique;
+        addSession(local);
+        choosePersistence("Redis");
+        addSession(redis);
+
+        driver.navigate().refresh();
+        awaitApp();
+        assertEquals("redis", selectedPersistence());
+        assertEquals("Sessions stored in Redis with TTL", byId("persistence-hint").getText());
+        assertEquals("redis", driver.executeScript(
+                "return JSON.parse(localStorage.getItem('redis-chat.settings')).sessionPersistenceType"));
+        assertEquals(List.of(local, redis), cardIds(), "the cards, in order");
+        assertEquals("localStorage", chipOf(local), "created before the switch: stays localStorage");
+        assertEquals("Redis", chipOf(redis));
+        assertTrue(driver.findElements(card(local)).get(0).findElements(By.cssSelector(".refresh")).isEmpty(),
+                "only Redis sessions have a refresh button");
+        browser.screenshot("02-settings-and-cards-after-reload");
+
+        choosePersistence("none");
+        driver.navigate().refresh();
+        awaitApp();
+        assertEquals("none", selectedPersistence());
+    }
+
+    @Test
+    void localStorageSessionKeepsItsMessagesInTheBrowserAcrossAReload() {
+        String id = "local-" + unique;
+        addSession(id);
+        assertEquals("localStorage", chipOf(id));
+        awaitConnected(id);
+        send("kept in this browser");
+        awaitChat("you: kept in this browser", "server: Message #1: kept in this browser");
+
+        driver.navigate().refresh();
+        awaitApp();
+        openCard(id);
+        awaitConnected(id);
+        awaitChat("you: kept in this browser", "server: Message #1: kept in this browser");
+        browser.screenshot("03-localstorage-session-after-reload");
+
+        JsonObject api = service.get("api/sessions/" + id + "/messages/").json();
+        assertEquals(0, api.getInt("count"), "kept by the browser, not by Redis");
+        assertEquals("never_persisted", api.getString("empty_reason"));
+    }
+
+    @Test
+    void noneSessionKeepsNothingAcrossAReloadButItsCardStays() {
+        choosePersistence("none");
+        String id = "none-" + unique;
+        addSession(id);
+        awaitConnected(id);
+        send("forget me");
+        awaitChat("you: forget me", "server: Message #1: forget me");
+        String storage = (String) driver.executeScript("return JSON.stringify(localStorage)");
+        assertFalse(storage.contains("forget me"), storage);
+
+        driver.navigate().refresh();
+        awaitApp();
+        assertEquals("none", chipOf(id));
+        openCard(id);
+        awaitConnected(id);
+        assertEquals(List.of(), chatLog());
+        assertEquals(0, service.get("api/sessions/" + id + "/messages/").json().getInt("count"));
+        browser.screenshot("04-none-session-after-reload");
+    }
+
+    @Test
+    void removedCardIsGoneWithItsBrowserMessages() {
+        String gone = "gone-" + unique;
+        String kept = "kept-" + unique;
+        addSession(gone);
+        awaitConnected(gone);
+        send("about to go");
+        awaitChat("you: about to go", "server: Message #1: about to go");
+        addSession(kept);
+        awaitConnected(kept);
+
+        driver.findElement(card(gone)).findElement(By.xpath(".//button[normalize-space()='Remove']")).click();
+        await(invisibilityOfElementLocated(card(gone)));
+        assertNull(driver.executeScript("return localStorage.getItem(arguments[0])", "redis-chat.messages." + gone));
+        driver.navigate().refresh();
+        awaitApp();
+        assertEquals(List.of(kept), cardIds());
+    }
+
+    @Test
+    void cardsAddedInAnotherTabShowUpHereAndAreNotOverwritten() {
+        String here = driver.getWindowHandle();
+        String there = "tab-" + unique;
+        driver.switchTo().newWindow(WindowType.TAB);
+        try {
+            driver.get(app);
+            awaitApp();
+            addSession(there);
+            awaitConnected(there);
+        } finally {
+            driver.close();
+            driver.switchTo().window(here);
+        }
+        await(visibilityOfElementLocated(card(there)));
+        String mine = "mine-" + unique;
+        addSession(mine);
+        driver.navigate().refresh();
+        awaitApp();
+        assertEquals(List.of(there, mine), cardIds());
+    }
+
+    // ------------------------------------------------------------------------------------------------ Redis health
+
+    @Test
+    void redisDownShowsABannerAndTheRefreshSaysWhyUntilRedisIsBack() {
+        RedisServerProcess redis = SharedRedis.get();
+        choosePersistence("Redis");
+        String id = "down-" + unique;
+        addSession(id);
+        awaitConnected(id);
+        assertFalse(byId("redis-banner").isDisplayed());
+        double composerBottom = bottomOf("#message-input");
+        try {
+            redis.kill();
+            WebElement banner = await(visibilityOfElementLocated(By.id("redis-banner")));
+            assertEquals(composerBottom, bottomOf("#message-input"), 0.5, "the banner does not push the composer");
+            assertTrue(banner.getText().startsWith("Redis is down."), banner.getText());
+            assertEquals("Redis down", byId("redis-status-text").getText());
+
+            send("while redis is down");
+            awaitChat("you: while redis is down", "server: Message #1: while redis is down");
+            assertEquals(List.of("not stored in Redis", "not stored in Redis"),
+                    texts(driver.findElements(By.cssSelector("#messages .msg-flag"))));
+
+            driver.findElement(card(id)).findElement(By.cssSelector(".refresh")).click();
+            WebElement result = await(visibilityOfElementLocated(resultOf(id, "error")));
+            assertTrue(result.getText().contains("Likely cause: Redis down"), result.getText());
+            browser.screenshot("05-redis-down-banner");
+
+            redis.launch();
+            await(invisibilityOfElementLocated(By.id("redis-banner")));
+            assertTrue(byId("redis-status-text").getText().startsWith("Redis connected"));
+            browser.screenshot("05-redis-back");
+        } finally {
+            if (!redis.isRunning()) {
+                redis.launch();
+            }
+        }
+    }
+
+    @Test
+    void emptyRefreshSaysWhyNeverPersistedOrTtlExpired() {
+        choosePersistence("Redis");
+        String never = "never-" + unique;
+        addSession(never);
+        awaitConnected(never);
+        driver.findElement(card(never)).findElement(By.cssSelector(".refresh")).click();
+        WebElement neverResult = await(visibilityOfElementLocated(resultOf(never, "empty")));
+        assertEquals("never_persisted", neverResult.getAttribute("data-reason"));
+        assertTrue(neverResult.getText().contains("Redis holds no messages for this session."), neverResult.getText());
+        assertTrue(neverResult.getText().contains("Likely cause: persistence not Redis or no messages sent"),
+                neverResult.getText());
+
+        String expired = "expired-" + unique;
+        addSession(expired);
+        awaitConnected(expired);
+        send("soon gone");
+        awaitChat("you: soon gone", "server: Message #1: soon gone");
+        // the history's TTL runs out now rather than in five minutes
+        RedisServerProcess redis = SharedRedis.get();
+        for (String key : List.of("history", "meta")) {
+            redis.command("PEXPIRE", "chat:{" + expired + "}:" + key, "1");
+        }
+        await(d -> redis.command("EXISTS", "chat:{" + expired + "}:history").startsWith(":0"));
+
+        driver.findElement(card(expired)).findElement(By.cssSelector(".refresh")).click();
+        WebElement expiredResult = await(visibilityOfElementLocated(resultOf(expired, "empty")));
+        assertEquals("expired", expiredResult.getAttribute("data-reason"));
+        assertTrue(expiredResult.getText().contains("Likely cause: TTL expired"), expiredResult.getText());
+        assertEquals("TTL expired", driver.findElement(card(expired)).findElement(By.cssSelector(".ttl")).getText());
+        browser.screenshot("06-empty-refresh-reasons");
+    }
+
+    // ------------------------------------------------------------------------------------------------ input
+
+    @Test
+    void invalidSessionIdIsRefusedInTheFormAndAnEmptyOneIsGenerated() {
+        addSession("bad id!");
+        WebElement error = byId("session-id-error");
+        await(d -> error.getText().startsWith("Invalid session id"));
+        assertEquals("true", byId("session-id").getAttribute("aria-invalid"));
+        assertEquals(List.of(), cardIds());
+        browser.screenshot("07-invalid-session-id");
+
+        for (String bad : List.of("x".repeat(129), "a/b", "{x}", "ünïcode")) {
+            addSession(bad);
+            await(d -> error.getText().startsWith("Invalid session id"));
+            assertEquals(List.of(), cardIds(), bad);
+        }
+
+        // by keyboard: type, press Enter
+        WebElement input = byId("session-id");
+        input.clear();
+        input.sendKeys("kbd_1.ok-" + unique, Keys.ENTER);
+        await(visibilityOfElementLocated(card("kbd_1.ok-" + unique)));
+        assertEquals("", error.getText());
+        assertNull(byId("session-id").getAttribute("aria-invalid"));
+        awaitConnected("kbd_1.ok-" + unique);
+
+        input.clear();
+        addSession("");
+        await(d -> cardIds().size() == 2);
+        String generated = cardIds().get(1);
+        assertTrue(UUID.matcher(generated).matches(), generated);
+        awaitConnected(generated);
+    }
+
+    @Test
+    void markupInMessagesIsShownAsTextNeverAsElements() {
+        choosePersistence("Redis");
+        String id = "markup-" + unique;
+        addSession(id);
+        awaitConnected(id);
+        String attack = "<img src=x onerror=alert(1)>";
+        send(attack);
+        awaitChat("you: " + attack, "server: Message #1: " + attack);
+
+        driver.findElement(card(id)).findElement(By.cssSelector(".refresh")).click();
+        WebElement result = await(visibilityOfElementLocated(resultOf(id, "messages")));
+        assertEquals(List.of(attack, "Message #1: " + attack),
+                texts(result.findElements(By.cssSelector(".redis-msg-text"))));
+        assertEquals(0L, driver.executeScript("return document.querySelectorAll('main img').length"),
+                "no element made from message content");
+        assertNull(ExpectedConditions.alertIsPresent().apply(driver), "no alert");
+        browser.screenshot("08-markup-shown-as-text");
+    }
+
+    // ------------------------------------------------------------------------------------------------ network
+
+    @Test
+    void reconnectsWithBackoffAfterADropAndSendsWhatWasTypedMeanwhileOnce() {
+        @SuppressWarnings("unchecked")
+        List<Long> delays = (List<Long>) driver.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                import(new URL('js/socket.js', document.baseURI))
+                    .then(m => done([1, 2, 3, 4, 5, 20].map(a => m.backoffDelay(a))));
+                """);
+        long[][] expected = {{400, 600}, {800, 1200}, {1600, 2400}, {3200, 4800}, {6400, 9600}, {24000, 36000}};
+        for (int i = 0; i < expected.length; i++) {
+            long delay = delays.get(i);
+            assertTrue(delay >= expected[i][0] && delay <= expected[i][1], "delay " + i + ": " + delays);
+        }
+
+        try (DroppingProxy network = DroppingProxy.to(deploymentUrl.getPort())) {
+            driver.get("http://127.0.0.1:" + network.port() + service.base().getPath());
+            awaitApp();
+            choosePersistence("Redis");
+            String id = "drop-" + unique;
+            addSession(id);
+            awaitConnected(id);
+            send("before the drop");
+            awaitChat("you: before the drop", "server: Message #1: before the drop");
+            double composerBottom = bottomOf("#message-input");
+
+            network.cut();
+            await(d -> "waiting".equals(byId("chat-state").getAttribute("data-state")));
+            send("during the drop");
+            awaitChat("you: before the drop", "server: Message #1: before the drop", "you [pending]: during the drop");
+            // two attempts failed one after the other, the third waits
+            await(d -> byId("chat-state-text").getText().matches("Disconnected · reconnecting in \\d+ s \\(attempt 3\\)"));
+            browser.screenshot("09-reconnecting-after-a-drop");
+            assertEquals(composerBottom, bottomOf("#message-input"), 0.5, "connection states do not move the composer");
+
+            network.restore();
+            awaitConnected(id);
+            awaitChat("you: before the drop", "server: Message #1: before the drop",
+                    "you: during the drop", "server: Message #2: during the drop");
+            assertEquals(4, service.get("api/sessions/" + id + "/messages/").json().getInt("count"),
+                    "stored once");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ layout
+
+    @Test
+    void phoneWidthLayoutFitsWithoutSidewaysScrolling() {
+        browser.phoneViewport(375, 800);
+        driver.navigate().refresh();
+        awaitApp();
+        assertEquals(375L, driver.executeScript("return window.innerWidth"), this::tooWide);
+        choosePersistence("Redis");
+        String id = "phone-" + unique;
+        addSession(id);
+        awaitConnected(id);
+        send("Hello from a phone");
+        awaitChat("you: Hello from a phone", "server: Message #1: Hello from a phone");
+        driver.findElement(card(id)).findElement(By.cssSelector(".refresh")).click();
+        await(visibilityOfElementLocated(resultOf(id, "messages")));
+
+        assertTrue((Long) driver.executeScript("return document.documentElement.scrollWidth") <= 375, this::tooWide);
+        for (String selector : List.of(".topbar", "#persistence", "#session-id", "#sessions li.card", ".refresh",
+                "#messages", "#message-input", "#send-button")) {
+            @SuppressWarnings("unchecked")
+            Map<String, Number> box = (Map<String, Number>) driver.executeScript(
+                    "const r = document.querySelector(arguments[0]).getBoundingClientRect();"
+                            + "return {left: r.left, right: r.right, width: r.width};", selector);
+            assertTrue(box.get("left").doubleValue() >= 0 && box.get("right").doubleValue() <= 375
+                    && box.get("width").doubleValue() > 0, selector + " " + box);
+        }
+        browser.fullPageScreenshot("10-phone-375-full-page");
+        browser.screenshot("10-phone-375");
+    }
+
+    /** The elements that stick out of a 375 px wide page, for a failure message. */
+    String tooWide() {
+        return "wider than 375 px: " + driver.executeScript("""
+                return [...document.querySelectorAll('body *')]
+                    .filter(e => e.getBoundingClientRect().right > 375.5)
+                    .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+                        + ' ' + Math.round(e.getBoundingClientRect().right))
+                    .slice(0, 12);
+                """);
+    }
+
+    // ------------------------------------------------------------------------------------------------ helpers
+
+    double bottomOf(String selector) {
+        return ((Number) driver.executeScript(
+                "return document.querySelector(arguments[0]).getBoundingClientRect().bottom", selector)).doubleValue();
+    }
+
+    double windowHeight() {
+        return ((Number) driver.executeScript("return window.innerHeight")).doubleValue();
+    }
+
+    void awaitApp() {
+        await(d -> "up".equals(byId("redis-status").getAttribute("data-state")));
+    }
+
+    WebElement byId(String id) {
+        return driver.findElement(By.id(id));
+    }
+
+    <T> T await(Function<WebDriver, T> condition) {
+        return browser.waitUpTo(WAIT).until(condition);
+    }
+
+    void choosePersistence(String visibleText) {
+        new Select(byId("persistence")).selectByVisibleText(visibleText);
+    }
+
+    String selectedPersistence() {
+        return byId("persistence").getDomProperty("value");
+    }
+
+    void addSession(String id) {
+        WebElement input = byId("session-id");
+        input.clear();
+        if (!id.isEmpty()) {
+            input.sendKeys(id);
+        }
+        driver.findElement(By.xpath("//button[normalize-space()='Add Session']")).click();
+    }
+
+    static By card(String id) {
+        return By.cssSelector("#sessions li.card[data-session-id='" + id + "']");
+    }
+
+    static By resultOf(String id, String kind) {
+        return By.cssSelector("#sessions li.card[data-session-id='" + id + "'] .redis-result[data-kind='" + kind + "']");
+    }
+
+    void openCard(String id) {
+        await(visibilityOfElementLocated(card(id))).findElement(By.cssSelector(".card-open")).click();
+    }
+
+    String chipOf(String id) {
+        return driver.findElement(card(id)).findElement(By.cssSelector(".chip")).getText();
+    }
+
+    List<String> cardIds() {
+        return driver.findElements(By.cssSelector("#sessions li.card")).stream()
+                .map(card -> card.getAttribute("data-session-id")).toList();
+    }
+
+    void awaitConnected(String id) {
+        await(textToBe(By.id("chat-title"), id));
+        await(d -> "open".equals(byId("chat-state").getAttribute("data-state")));
+        assertEquals("Connected", byId("chat-state-text").getText());
+    }
+
+    void send(String text) {
+        byId("message-input").sendKeys(text, Keys.ENTER);
+    }
+
+    @SuppressWarnings("unchecked")
+    List<String> chatLog() {
+        return (List<String>) driver.executeScript(CHAT_LOG);
+    }
+
+    void awaitChat(String... lines) {
+        List<String> expected = List.of(lines);
+        browser.waitUpTo(WAIT).withMessage(() -> "chat shows " + chatLog() + ", expected " + expected)
+                .until(d -> expected.equals(chatLog()));
+    }
+
+    static List<String> texts(List<WebElement> elements) {
+        return elements.stream().map(WebElement::getText).toList();
+    }
+
+    /** "expires in 4:59" -> 299; -1 for anything else ("not stored yet"). */
+    static int secondsLeft(String countdown) {
+        Matcher m = COUNTDOWN.matcher(countdown);
+        return m.matches() ? Integer.parseInt(m.group(1)) * 60 + Integer.parseInt(m.group(2)) : -1;
+    }
+}
