@@ -145,6 +145,11 @@ public class LiveSubscriber {
         return current != null && System.nanoTime() - lastProbeNanos < TimeUnit.MILLISECONDS.toNanos(staleAfterMs());
     }
 
+    /** The subscriber loop is alive (it keeps trying while Redis is away). */
+    public boolean running() {
+        return running && loop != null && loop.isAlive();
+    }
+
     public long reconnects() {
         return reconnects;
     }

@@ -50,6 +50,36 @@ public final class RedisFailure {
         return root.getClass().getSimpleName();
     }
 
+    /** A short label of the failure for metrics: timeout, connection, auth, overload, not_replicated, redis_error. */
+    public static String kind(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root
+                && (root instanceof java.util.concurrent.CompletionException
+                || root instanceof java.util.concurrent.ExecutionException
+                || root instanceof RedisUnavailableException)) {
+            root = root.getCause();
+        }
+        if (root instanceof LuaScript.NotReplicatedException) {
+            return "not_replicated";
+        }
+        if (root instanceof RejectedExecutionException) {
+            return "overload";
+        }
+        if (root instanceof TimeoutException || hasCause(root, SocketTimeoutException.class)) {
+            return "timeout";
+        }
+        if (root instanceof JedisAccessControlException) {
+            return "auth";
+        }
+        if (root instanceof JedisConnectionException || hasCause(root, ConnectException.class)) {
+            return "connection";
+        }
+        if (root instanceof JedisDataException) {
+            return "redis_error";
+        }
+        return "other";
+    }
+
     private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (type.isInstance(t)) {

@@ -64,6 +64,7 @@ public class RedisProbe {
             Thread.currentThread().interrupt();
             return new RedisStatus(true, false, url, defaultTtl, null, null, "interrupted");
         } catch (Exception e) {
+            version = null;
             return new RedisStatus(true, false, url, defaultTtl, null, null, RedisFailure.describe(e));
         }
     }
@@ -74,7 +75,12 @@ public class RedisProbe {
         client.ping();
         double latencyMs = (System.nanoTime() - started) / 1_000_000.0;
         if (version == null) {
-            version = serverVersion(client.info("server"));
+            try {
+                version = serverVersion(client.info("server"));
+            } catch (RuntimeException e) {
+                // INFO may be denied to a restricted ACL user; the version is only informative
+                version = "unknown";
+            }
         }
         return Math.round(latencyMs * 1000) / 1000.0;
     }

@@ -18,10 +18,12 @@ import jakarta.websocket.server.ServerEndpoint;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import io.redischat.ops.control.ChatMetrics;
 import io.redischat.sessions.control.ChatConnection;
 import io.redischat.sessions.control.ChatRoom;
 import io.redischat.sessions.control.InboundFrames;
 import io.redischat.sessions.control.SessionIds;
+import io.redischat.sessions.entity.ErrorCode;
 import io.redischat.sessions.entity.ResumePoint;
 
 /**
@@ -44,24 +46,36 @@ public class ChatEndpoint {
     @ConfigProperty(name = "chat.connection.send-buffer-bytes", defaultValue = "1048576")
     long sendBufferBytes;
 
+    @Inject
+    @ConfigProperty(name = "chat.connection.max-messages-per-second", defaultValue = "20")
+    int maxMessagesPerSecond;
+
+    @Inject
+    ChatMetrics metrics;
+
     private ChatConnection connection;
 
     @OnOpen
     public void open(Session socket, @PathParam("session_id") String sessionId) {
         if (!SessionIds.isValid(sessionId)) {
-            closeNow(socket, CloseCodes.VIOLATED_POLICY, "invalid session id: " + SessionIds.RULE);
+            refuse(socket, CloseCodes.VIOLATED_POLICY, "invalid_session_id", "invalid session id: " + SessionIds.RULE);
             return;
         }
         Boolean persistence = persistenceRequested(socket);
         if (persistence == null) {
-            closeNow(socket, CloseCodes.VIOLATED_POLICY, "redis_persistence must be true or false");
+            refuse(socket, CloseCodes.VIOLATED_POLICY, "invalid_parameter", "redis_persistence must be true or false");
             return;
         }
         ResumePoint resume;
         try {
             resume = resumePoint(socket);
         } catch (IllegalArgumentException e) {
-            closeNow(socket, CloseCodes.VIOLATED_POLICY, e.getMessage());
+            refuse(socket, CloseCodes.VIOLATED_POLICY, "invalid_parameter", e.getMessage());
+            return;
+        }
+        String refusal = room.admit(sessionId);
+        if (refusal != null) {
+            closeNow(socket, CloseCodes.TRY_AGAIN_LATER, refusal);
             return;
         }
         // the container closes with 1009 beyond this
@@ -77,12 +91,20 @@ public class ChatEndpoint {
             return;
         }
         if (frame.length() > maxMessageBytes / 4 && frame.getBytes(StandardCharsets.UTF_8).length > maxMessageBytes) {
+            metrics.rejected("too_big");
             connection.close(CloseCodes.TOO_BIG, "message larger than " + maxMessageBytes + " bytes");
+            return;
+        }
+        if (!connection.tryAcquireMessage(maxMessagesPerSecond)) {
+            metrics.rejected("rate_limited");
+            room.reject(connection, ErrorCode.RATE_LIMITED,
+                    "more than " + maxMessagesPerSecond + " messages a second: this one was dropped, send it again", null);
             return;
         }
         try {
             room.receive(connection, InboundFrames.parse(frame));
         } catch (InboundFrames.Rejected rejected) {
+            metrics.rejected(rejected.code().wire());
             room.reject(connection, rejected.code(), rejected.getMessage(), null);
         }
     }
@@ -98,6 +120,9 @@ public class ChatEndpoint {
 
     @OnError
     public void error(Session socket, Throwable failure) {
+        if (failure instanceof jakarta.websocket.DecodeException || failure.getClass().getSimpleName().contains("TooBig")) {
+            metrics.rejected("too_big");
+        }
         LOG.log(Level.FINE, "ws error socket=" + socket.getId(), failure);
         LOG.info(() -> "ws error session=" + socket.getPathParameters().get("session_id") + " socket="
                 + socket.getId() + " reason=" + failure.getClass().getSimpleName());
@@ -142,6 +167,12 @@ public class ChatEndpoint {
     private static String first(Session socket, String name) {
         List<String> values = socket.getRequestParameterMap().get(name);
         return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    private void refuse(Session socket, CloseCodes code, String reason, String message) {
+        metrics.rejected(reason);
+        LOG.info(() -> "ws refused reason=" + reason + " socket=" + socket.getId());
+        closeNow(socket, code, message);
     }
 
     private static void closeNow(Session socket, CloseCodes code, String reason) {

@@ -10,6 +10,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import io.redischat.api.boundary.BadRequestException;
+import io.redischat.ops.control.ChatMetrics;
 import io.redischat.sessions.control.MessageStore;
 import io.redischat.sessions.control.SessionIds;
 import io.redischat.sessions.entity.HistoryQuery;
@@ -26,12 +27,16 @@ public class SessionMessagesResource {
     @Inject
     MessageStore store;
 
+    @Inject
+    ChatMetrics metrics;
+
     @GET
     public MessagesResponse messages(@PathParam("session_id") String sessionId,
                                      @QueryParam("limit") String limit,
                                      @QueryParam("since") String since,
                                      @QueryParam("before") String before) {
         if (!SessionIds.isValid(sessionId)) {
+            metrics.rejected("invalid_session_id");
             throw new BadRequestException("invalid session id: " + SessionIds.RULE);
         }
         var query = new HistoryQuery(
@@ -41,7 +46,12 @@ public class SessionMessagesResource {
         if (query.since() != null && query.before() != null) {
             throw new BadRequestException("use either since or before, not both");
         }
-        return MessagesResponse.of(store.history(sessionId, query));
+        long started = System.nanoTime();
+        try {
+            return MessagesResponse.of(store.history(sessionId, query));
+        } finally {
+            metrics.historyFetch(System.nanoTime() - started);
+        }
     }
 
     private static long number(String name, String text, long min, long max) {

@@ -26,6 +26,8 @@ public final class ChatConnection {
     private final AtomicInteger pendingWrites = new AtomicInteger();
     private final AtomicLong messageNumber = new AtomicLong();
     private volatile long deliveredSeq;
+    private double rateTokens = -1;
+    private long rateRefilledNanos;
 
     public ChatConnection(Session socket, String sessionId, boolean persistent, long sendBufferLimit) {
         this.socket = socket;
@@ -54,6 +56,28 @@ public final class ChatConnection {
     /** Remembers the N Redis gave, so a message Redis cannot store is numbered after it. */
     void observeStoredNumber(long number) {
         messageNumber.accumulateAndGet(number, Math::max);
+    }
+
+    /**
+     * Token bucket: up to {@code perSecond} messages a second on average, bursts of as many. False means this message
+     * is over the limit.
+     */
+    public synchronized boolean tryAcquireMessage(int perSecond) {
+        if (perSecond <= 0) {
+            return true;
+        }
+        long now = System.nanoTime();
+        if (rateTokens < 0) {
+            rateTokens = perSecond;
+        } else {
+            rateTokens = Math.min(perSecond, rateTokens + (now - rateRefilledNanos) / 1e9 * perSecond);
+        }
+        rateRefilledNanos = now;
+        if (rateTokens < 1) {
+            return false;
+        }
+        rateTokens -= 1;
+        return true;
     }
 
     /** The newest seq this client has been sent (or had when it joined); written only by its session's feed. */

@@ -10,10 +10,13 @@ import java.util.logging.Logger;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import io.redischat.ops.control.ChatMetrics;
 import io.redischat.redis.control.LiveSubscriber;
 import io.redischat.redis.control.RedisFailure;
 import io.redischat.sessions.entity.ChatMessage;
@@ -45,6 +48,9 @@ public class ChatRoom {
     LiveSubscriber subscriber;
 
     @Inject
+    ChatMetrics metrics;
+
+    @Inject
     @ConfigProperty(name = "chat.connection.max-pending-writes", defaultValue = "256")
     int maxPendingWrites;
 
@@ -56,7 +62,16 @@ public class ChatRoom {
     @ConfigProperty(name = "chat.pubsub.subscribe-wait-ms", defaultValue = "2000")
     long subscribeWaitMs;
 
+    @Inject
+    @ConfigProperty(name = "chat.session.max-connections", defaultValue = "64")
+    int maxConnectionsPerSession;
+
+    @Inject
+    @ConfigProperty(name = "chat.max-connections", defaultValue = "10000")
+    int maxConnections;
+
     private final ConcurrentHashMap<String, SessionFeed> feeds = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AtomicInteger> connectionsPerSession = new ConcurrentHashMap<>();
     private final AtomicInteger openConnections = new AtomicInteger();
     private ExecutorService feedPool;
 
@@ -68,6 +83,17 @@ public class ChatRoom {
             thread.setDaemon(true);
             return thread;
         });
+        metrics.gauge("chat_connections_open", "open WebSocket connections on this instance", this,
+                ChatRoom::openConnections);
+        metrics.gauge("chat_sessions_live", "persisted sessions with clients on this instance", this,
+                ChatRoom::liveSessions);
+        metrics.gauge("chat_pubsub_reconnects", "times the Redis pub/sub connection was made again", subscriber,
+                LiveSubscriber::reconnects);
+    }
+
+    /** Created with the application, so metrics and the pub/sub connection exist before the first client. */
+    void onStartup(@Observes @Initialized(ApplicationScoped.class) Object application) {
+        subscriber.instanceId();
     }
 
     @PreDestroy
@@ -80,7 +106,6 @@ public class ChatRoom {
      * later message; with a {@code resume} point, the messages it missed follow that frame.
      */
     public void join(ChatConnection connection, ResumePoint resume, int maxMessageBytes) {
-        openConnections.incrementAndGet();
         if (!connection.persistent()) {
             connection.send(frames.toJson(ConnectedFrame.unpersisted(connection.sessionId(), maxMessageBytes,
                     subscriber.instanceId())));
@@ -98,8 +123,32 @@ public class ChatRoom {
         });
     }
 
-    public void leave(ChatConnection connection) {
+    /**
+     * Counts the connection in, or says why not (null = admitted): limits of connections per session and in total.
+     * Every admitted connection must {@link #leave} once.
+     */
+    public String admit(String sessionId) {
+        if (openConnections.incrementAndGet() > maxConnections) {
+            openConnections.decrementAndGet();
+            metrics.rejected("too_many_connections");
+            return "too many connections on this instance (" + maxConnections + ")";
+        }
+        AtomicInteger inSession = connectionsPerSession.computeIfAbsent(sessionId, id -> new AtomicInteger());
+        if (inSession.incrementAndGet() > maxConnectionsPerSession) {
+            release(sessionId);
+            metrics.rejected("too_many_session_connections");
+            return "too many connections to this session (" + maxConnectionsPerSession + ")";
+        }
+        return null;
+    }
+
+    private void release(String sessionId) {
         openConnections.decrementAndGet();
+        connectionsPerSession.computeIfPresent(sessionId, (id, count) -> count.decrementAndGet() <= 0 ? null : count);
+    }
+
+    public void leave(ChatConnection connection) {
+        release(connection.sessionId());
         if (!connection.persistent()) {
             return;
         }
@@ -126,11 +175,13 @@ public class ChatRoom {
 
     public void receive(ChatConnection from, InboundMessage message) {
         long now = System.currentTimeMillis();
+        metrics.received();
         if (!from.persistent()) {
             answerUnstored(from, message, from.nextLocalNumber(), now);
             return;
         }
         if (!from.tryStartWrite(maxPendingWrites)) {
+            metrics.rejected("too_many_pending");
             reject(from, ErrorCode.TOO_MANY_PENDING,
                     "more than " + maxPendingWrites + " messages are waiting for Redis; this one was not stored",
                     message.clientId());
@@ -140,13 +191,16 @@ public class ChatRoom {
             from.finishWrite();
             try {
                 if (failure != null) {
+                    metrics.failed();
                     answerUnstored(from, message, from.nextLocalNumber(), now);
                     reject(from, ErrorCode.REDIS_UNAVAILABLE, "message not stored: " + RedisFailure.describe(failure),
                             message.clientId());
                 } else if (stored.duplicate()) {
+                    metrics.persisted();
                     from.send(frames.toJson(MessageFrame.stored(stored.sent(), stored.epoch(), message.clientId(), true)));
                     from.send(frames.toJson(MessageFrame.stored(stored.reply(), stored.epoch(), message.clientId(), true)));
                 } else {
+                    metrics.persisted();
                     // usually pub/sub delivered it already; this covers a late or lost publish
                     SessionFeed feed = feeds.get(from.sessionId());
                     if (feed != null) {

@@ -20,7 +20,9 @@ import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import io.redischat.ops.control.ChatMetrics;
 import io.redischat.redis.control.LuaScript;
+import io.redischat.redis.control.RedisFailure;
 import io.redischat.redis.control.RedisConnection;
 import io.redischat.redis.control.RedisUnavailableException;
 import io.redischat.sessions.entity.ChatMessage;
@@ -43,6 +45,9 @@ public class MessageStore {
 
     @Inject
     RedisConnection redis;
+
+    @Inject
+    ChatMetrics metrics;
 
     @Inject
     @ConfigProperty(name = "redis.session.ttl", defaultValue = "300")
@@ -118,13 +123,17 @@ public class MessageStore {
                 message.hasClientId() ? message.clientId() : "", waitReplicas > 0 ? "" : channel(sessionId));
         List<String> keyList = List.of(keys.history(), keys.meta(), keys.seen(), keys.clientId(message.clientId()));
         List<?> reply;
+        long started = System.nanoTime();
         try {
             reply = (List<?>) (waitReplicas > 0
                     ? APPEND.runAndWait(redis.client(), keyList, args, waitReplicas, waitTimeoutMs)
                     : APPEND.run(redis.client(), keyList, args));
         } catch (RuntimeException e) {
             redis.connectionFailed(e);
+            failed(e);
             throw RedisUnavailableException.from(e);
+        } finally {
+            timed("append", started);
         }
         boolean duplicate = "duplicate".equals(reply.get(0));
         String epoch = (String) reply.get(1);
@@ -173,16 +182,21 @@ public class MessageStore {
         List<String> keyList = List.of(keys.history(), keys.meta(), keys.seen());
         List<String> args = List.of(mode, Long.toString(bound), Integer.toString(count));
         List<?> reply;
+        long started = System.nanoTime();
         try {
             reply = (List<?>) HISTORY.run(redis.client(), keyList, args);
         } catch (RuntimeException e) {
             redis.connectionFailed(e);
+            failed(e);
             // a read is safe to repeat: once, on a fresh connection, in case this one died with a restarted Redis
             try {
                 reply = (List<?>) HISTORY.run(redis.client(), keyList, args);
             } catch (RuntimeException again) {
+                failed(again);
                 throw RedisUnavailableException.from(again);
             }
+        } finally {
+            timed("history", started);
         }
         String epoch = emptyToNull((String) reply.get(0));
         long lastSeq = Long.parseLong(reply.get(1).toString());
@@ -202,6 +216,18 @@ public class MessageStore {
             }
         }
         return new SessionHistory(sessionId, messages, epoch, lastSeq, ttlRemaining, reason);
+    }
+
+    private void failed(RuntimeException failure) {
+        if (metrics != null) {
+            metrics.redisError(RedisFailure.kind(failure));
+        }
+    }
+
+    private void timed(String command, long startedNanos) {
+        if (metrics != null) {
+            metrics.redisCommand(command, System.nanoTime() - startedNanos);
+        }
     }
 
     private static List<ChatMessage> toMessages(String sessionId, List<?> entries) {

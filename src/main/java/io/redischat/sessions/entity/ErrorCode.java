@@ -13,7 +13,9 @@ public enum ErrorCode {
     /** The message has no content. */
     EMPTY_MESSAGE,
     /** The connection has too many messages waiting for Redis; slow down and retry. */
-    TOO_MANY_PENDING;
+    TOO_MANY_PENDING,
+    /** More messages a second than {@code chat.connection.max-messages-per-second}; this one was dropped. */
+    RATE_LIMITED;
 
     public String wire() {
         return name().toLowerCase(Locale.ROOT);
