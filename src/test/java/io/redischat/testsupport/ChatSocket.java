@@ -30,17 +30,23 @@ public final class ChatSocket implements AutoCloseable {
     private final CompletableFuture<Closed> closed = new CompletableFuture<>();
     private final WebSocket socket;
     private JsonObject connected;
+    private volatile boolean reading = true;
 
-    private ChatSocket(URI uri) {
-        this.socket = HTTP.newWebSocketBuilder()
-                .connectTimeout(Duration.ofSeconds(10))
-                .buildAsync(uri, new Listener())
+    private ChatSocket(URI uri, java.util.Map<String, String> headers) {
+        var builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+        headers.forEach(builder::header);
+        this.socket = builder.buildAsync(uri, new Listener())
                 .orTimeout(15, TimeUnit.SECONDS)
                 .join();
     }
 
     public static ChatSocket connect(URI uri) {
-        return new ChatSocket(uri);
+        return new ChatSocket(uri, java.util.Map.of());
+    }
+
+    /** Connects with extra handshake headers (an Origin, say); throws if the server refuses the handshake. */
+    public static ChatSocket connect(URI uri, java.util.Map<String, String> headers) {
+        return new ChatSocket(uri, headers);
     }
 
     /** Consumes the server's {@code connected} frame; returns at once if the server closes the socket instead. */
@@ -123,6 +129,16 @@ public final class ChatSocket implements AutoCloseable {
         }
     }
 
+    /** Stops reading from the network, like a client that hangs: the server's frames pile up in the sockets. */
+    public void stopReading() {
+        reading = false;
+    }
+
+    public void resumeReading() {
+        reading = true;
+        socket.request(1);
+    }
+
     public boolean hasPendingFrames() {
         return !frames.isEmpty();
     }
@@ -158,7 +174,9 @@ public final class ChatSocket implements AutoCloseable {
                 (frame.startsWith("{\"type\":\"sync\"") ? syncFrames : frames).add(frame);
                 partial.setLength(0);
             }
-            webSocket.request(1);
+            if (reading) {
+                webSocket.request(1);
+            }
             return null;
         }
 

@@ -96,6 +96,10 @@ public final class PayaraMicroProcess implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IllegalStateException("Payara Micro exited:\n" + log());
             }
+            if (log().contains("Exception while loading the app")) {
+                close();
+                throw new IllegalStateException("the WAR did not deploy:\n" + log());
+            }
             try {
                 var request = HttpRequest.newBuilder(root().resolve("api/redis/status/"))
                         .timeout(Duration.ofSeconds(2)).build();

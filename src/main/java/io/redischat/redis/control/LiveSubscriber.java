@@ -189,6 +189,8 @@ public class LiveSubscriber {
                 }
             }
             if (subscription.established) {
+                // Redis went away under us: the pooled command connections are most likely dead too
+                redis.connectionFailed(new redis.clients.jedis.exceptions.JedisConnectionException("pub/sub lost"));
                 wasConnected = true;
                 backoff = 50;
                 reconnects++;

@@ -1,12 +1,24 @@
 package io.redischat.redis.control;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -62,6 +74,18 @@ public class RedisConnection {
     @Inject
     @ConfigProperty(name = "redis.pool.max-wait-ms", defaultValue = "500")
     int poolMaxWaitMs;
+
+    @Inject
+    @ConfigProperty(name = "redis.tls.truststore")
+    Optional<String> truststore;
+
+    @Inject
+    @ConfigProperty(name = "redis.tls.truststore-password")
+    Optional<String> truststorePassword;
+
+    @Inject
+    @ConfigProperty(name = "redis.tls.truststore-type", defaultValue = "PKCS12")
+    String truststoreType;
 
     private volatile UnifiedJedis client;
     private final AtomicInteger subscriberRotation = new AtomicInteger();
@@ -128,15 +152,39 @@ public class RedisConnection {
 
     /** Connection settings for one Redis server of the configured deployment. */
     public JedisClientConfig clientConfig(RedisUrl target) {
-        return DefaultJedisClientConfig.builder()
+        var config = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(connectTimeoutMs)
                 .socketTimeoutMillis(socketTimeoutMs)
                 .user(target.user())
                 .password(target.password())
                 .database(target.mode() == RedisUrl.Mode.CLUSTER ? 0 : target.database())
                 .ssl(target.tls())
-                .clientName("redis-chat")
-                .build();
+                .clientName("redis-chat");
+        if (target.tls()) {
+            var parameters = new SSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            config.sslParameters(parameters);
+            if (truststore != null && truststore.isPresent()) {
+                config.sslSocketFactory(trustedSockets());
+            }
+        }
+        return config.build();
+    }
+
+    /** TLS sockets that trust the CAs of {@code redis.tls.truststore} (a private CA of the Redis servers). */
+    private SSLSocketFactory trustedSockets() {
+        try (InputStream in = Files.newInputStream(Path.of(truststore.get()))) {
+            KeyStore store = KeyStore.getInstance(truststoreType);
+            store.load(in, truststorePassword.orElse("").toCharArray());
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(store);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context.getSocketFactory();
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read redis.tls.truststore " + truststore.get() + ": "
+                    + e.getClass().getSimpleName(), e);
+        }
     }
 
     /**

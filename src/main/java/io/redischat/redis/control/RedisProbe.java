@@ -65,6 +65,10 @@ public class RedisProbe {
             return new RedisStatus(true, false, url, defaultTtl, null, null, "interrupted");
         } catch (Exception e) {
             version = null;
+            if (e instanceof java.util.concurrent.ExecutionException failed
+                    && failed.getCause() instanceof RuntimeException cause) {
+                redis.connectionFailed(cause);
+            }
             return new RedisStatus(true, false, url, defaultTtl, null, null, RedisFailure.describe(e));
         }
     }

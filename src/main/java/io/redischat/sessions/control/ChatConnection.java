@@ -2,7 +2,10 @@ package io.redischat.sessions.control;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -26,6 +29,7 @@ public final class ChatConnection {
     private final AtomicInteger pendingWrites = new AtomicInteger();
     private final AtomicLong messageNumber = new AtomicLong();
     private volatile long deliveredSeq;
+    private CompletableFuture<?> lastWrite = CompletableFuture.completedFuture(null);
     private double rateTokens = -1;
     private long rateRefilledNanos;
 
@@ -87,6 +91,13 @@ public final class ChatConnection {
 
     void deliveredSeq(long seq) {
         deliveredSeq = seq;
+    }
+
+    /** Starts a write after this client's previous one finished, so its messages are stored in the order sent. */
+    synchronized <T> CompletableFuture<T> afterPreviousWrite(Supplier<CompletionStage<T>> write) {
+        CompletableFuture<T> next = lastWrite.handle((ignored, failure) -> null).thenCompose(ignored -> write.get());
+        lastWrite = next;
+        return next;
     }
 
     boolean tryStartWrite(int maxPending) {

@@ -187,7 +187,7 @@ public class ChatRoom {
                     message.clientId());
             return;
         }
-        store.append(from.sessionId(), message, now).whenComplete((stored, failure) -> {
+        from.afterPreviousWrite(() -> store.append(from.sessionId(), message, now)).whenComplete((stored, failure) -> {
             from.finishWrite();
             try {
                 if (failure != null) {

@@ -81,7 +81,14 @@ public class MessageStore {
     @ConfigProperty(name = "chat.redis.wait-timeout-ms", defaultValue = "500")
     long waitTimeoutMs;
 
+    @Inject
+    @ConfigProperty(name = "chat.redis.fail-fast-ms", defaultValue = "500")
+    long failFastMs;
+
     private ExecutorService writers;
+    /** After a connection failure or timeout, writes fail at once for a moment instead of each waiting it out. */
+    private volatile long failFastUntilNanos;
+    private volatile String lastFailure;
 
     @PostConstruct
     void start() {
@@ -116,6 +123,9 @@ public class MessageStore {
     }
 
     StoredExchange appendNow(String sessionId, InboundMessage message, long timestamp) {
+        if (System.nanoTime() - failFastUntilNanos < 0) {
+            throw new RedisUnavailableException("Redis unavailable: " + lastFailure + " (retrying shortly)", null);
+        }
         var keys = SessionKeys.of(keyPrefix, sessionId);
         List<String> args = List.of(message.content(), Long.toString(timestamp), Long.toString(ttlSeconds),
                 Integer.toString(maxHistoryLength), Long.toString(markerTtlSeconds), newEpoch(),
@@ -131,6 +141,11 @@ public class MessageStore {
         } catch (RuntimeException e) {
             redis.connectionFailed(e);
             failed(e);
+            String kind = RedisFailure.kind(e);
+            if ("timeout".equals(kind) || "connection".equals(kind)) {
+                lastFailure = RedisFailure.describe(e);
+                failFastUntilNanos = System.nanoTime() + failFastMs * 1_000_000;
+            }
             throw RedisUnavailableException.from(e);
         } finally {
             timed("append", started);
@@ -202,7 +217,8 @@ public class MessageStore {
         long lastSeq = Long.parseLong(reply.get(1).toString());
         long pttl = asLong(reply.get(2));
         String seenEpoch = emptyToNull((String) reply.get(3));
-        List<ChatMessage> messages = toMessages(sessionId, (List<?>) reply.get(4));
+        var clientIds = new java.util.HashMap<Long, String>();
+        List<ChatMessage> messages = toMessages(sessionId, (List<?>) reply.get(4), clientIds);
 
         Long ttlRemaining = pttl >= 0 ? (pttl + 999) / 1000 : null;
         EmptyReason reason = null;
@@ -215,7 +231,7 @@ public class MessageStore {
                 reason = EmptyReason.never_persisted;
             }
         }
-        return new SessionHistory(sessionId, messages, epoch, lastSeq, ttlRemaining, reason);
+        return new SessionHistory(sessionId, messages, epoch, lastSeq, ttlRemaining, reason, clientIds);
     }
 
     private void failed(RuntimeException failure) {
@@ -230,13 +246,16 @@ public class MessageStore {
         }
     }
 
-    private static List<ChatMessage> toMessages(String sessionId, List<?> entries) {
+    private static List<ChatMessage> toMessages(String sessionId, List<?> entries, Map<Long, String> clientIds) {
         var messages = new ArrayList<ChatMessage>(entries.size());
         for (Object entry : entries) {
             List<?> idAndFields = (List<?>) entry;
             String id = (String) idAndFields.get(0);
             Map<String, String> fields = fieldMap((List<?>) idAndFields.get(1));
             long seq = Long.parseLong(id.substring(0, id.indexOf('-')));
+            if (fields.get("cid") != null) {
+                clientIds.put(seq, fields.get("cid"));
+            }
             messages.add(new ChatMessage(fields.get("c"), Long.parseLong(fields.get("t")), "1".equals(fields.get("s")),
                     sessionId, seq));
         }

@@ -29,6 +29,7 @@ final class SessionFeed implements LiveSubscriber.ChannelListener {
 
     private static final Logger LOG = Logger.getLogger(SessionFeed.class.getName());
     private static final long UNKNOWN = -1;
+    private static final int CATCH_UP_ATTEMPTS = 50;
 
     private final String sessionId;
     private final MessageStore store;
@@ -43,6 +44,7 @@ final class SessionFeed implements LiveSubscriber.ChannelListener {
     private String epoch;
     private long lastSeq = UNKNOWN;
     private boolean interrupted;
+    private boolean retryScheduled;
 
     SessionFeed(String sessionId, MessageStore store, OutboundFrames frames, SerialTasks tasks, long subscribeWaitMs,
                 String instance) {
@@ -92,17 +94,25 @@ final class SessionFeed implements LiveSubscriber.ChannelListener {
 
     @Override
     public void onRestored() {
-        tasks.execute(() -> catchUpUntilDone(20));
+        tasks.execute(() -> catchUpUntilDone(CATCH_UP_ATTEMPTS));
     }
 
-    /** Redis may answer pub/sub a moment before it answers scripts: retry the catch-up for a while. */
+    /**
+     * Catches up, and when Redis cannot be read (it may answer pub/sub a moment before scripts, or be restarting)
+     * tries again a little later, so messages known to be stored are never left undelivered.
+     */
     private void catchUpUntilDone(int attemptsLeft) {
-        if (catchUp() || !interrupted || attemptsLeft <= 0 || members.isEmpty()) {
+        if (catchUp() != CatchUp.FAILED || attemptsLeft <= 0 || members.isEmpty() || retryScheduled) {
             return;
         }
-        CompletableFuture.delayedExecutor(500, TimeUnit.MILLISECONDS, tasks)
-                .execute(() -> catchUpUntilDone(attemptsLeft - 1));
+        retryScheduled = true;
+        CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS, tasks).execute(() -> {
+            retryScheduled = false;
+            catchUpUntilDone(attemptsLeft - 1);
+        });
     }
+
+    private enum CatchUp { COMPLETE, INCOMPLETE, FAILED }
 
     private void admit(ChatConnection connection, ResumePoint resume, int maxMessageBytes) {
         awaitSubscription();
@@ -121,7 +131,7 @@ final class SessionFeed implements LiveSubscriber.ChannelListener {
                 epoch = snapshot.epoch();
                 lastSeq = Math.max(lastSeq, snapshot.lastSeq());
             } else if (!epoch.equals(snapshot.epoch())) {
-                catchUp();
+                catchUpUntilDone(CATCH_UP_ATTEMPTS);
             }
         } else if (lastSeq == UNKNOWN) {
             lastSeq = 0;
@@ -147,14 +157,15 @@ final class SessionFeed implements LiveSubscriber.ChannelListener {
                 snapshot.epoch() == null ? 0L : snapshot.lastSeq(), recovered, resume == null ? null : replay.size(),
                 maxMessageBytes, instance)));
         for (ChatMessage message : replay) {
-            connection.send(frames.toJson(MessageFrame.stored(message, snapshot.epoch(), null, false)));
+            connection.send(frames.toJson(MessageFrame.stored(message, snapshot.epoch(), snapshot.clientIdOf(message),
+                    false)));
         }
         members.add(connection);
     }
 
     private void deliver(StoredExchange exchange) {
         if (epoch != null && lastSeq != UNKNOWN && !epoch.equals(exchange.epoch())) {
-            catchUp();
+            catchUpUntilDone(CATCH_UP_ATTEMPTS);
             return;
         }
         if (epoch == null) {
@@ -168,7 +179,7 @@ final class SessionFeed implements LiveSubscriber.ChannelListener {
                 continue;
             }
             if (message.seq() > lastSeq + 1) {
-                catchUp();
+                catchUpUntilDone(CATCH_UP_ATTEMPTS);
                 return;
             }
             send(message, exchange.clientId());
@@ -178,13 +189,13 @@ final class SessionFeed implements LiveSubscriber.ChannelListener {
         }
     }
 
-    /** Delivers whatever the history holds after {@code lastSeq}; false if something could not be recovered. */
-    private boolean catchUp() {
+    /** Delivers whatever the history holds after {@code lastSeq}; says whether everything missed was there. */
+    private CatchUp catchUp() {
         SessionHistory history;
         try {
             history = store.history(sessionId, epoch == null ? HistoryQuery.all() : HistoryQuery.after(Math.max(lastSeq, 0)));
         } catch (RedisUnavailableException e) {
-            return false;
+            return CatchUp.FAILED;
         }
         boolean complete = true;
         if (history.epoch() == null) {
@@ -195,9 +206,12 @@ final class SessionFeed implements LiveSubscriber.ChannelListener {
                 members.forEach(member -> member.deliveredSeq(0));
                 broadcast(SyncFrame.of(sessionId, "reset", false, null, 0));
                 complete = false;
+            } else if (interrupted) {
+                // nothing was ever stored here, so nothing can have been missed
+                broadcast(SyncFrame.of(sessionId, "resumed", true, null, 0));
             }
             interrupted = false;
-            return complete;
+            return complete ? CatchUp.COMPLETE : CatchUp.INCOMPLETE;
         }
         if (epoch != null && !epoch.equals(history.epoch())) {
             epoch = history.epoch();
@@ -208,7 +222,7 @@ final class SessionFeed implements LiveSubscriber.ChannelListener {
             try {
                 history = store.history(sessionId, HistoryQuery.all());
             } catch (RedisUnavailableException e) {
-                return false;
+                return CatchUp.FAILED;
             }
         }
         epoch = history.epoch();
@@ -222,7 +236,7 @@ final class SessionFeed implements LiveSubscriber.ChannelListener {
         }
         for (ChatMessage message : messages) {
             if (message.seq() > lastSeq) {
-                send(message, null);
+                send(message, history.clientIdOf(message));
             }
         }
         if (interrupted) {
@@ -231,7 +245,7 @@ final class SessionFeed implements LiveSubscriber.ChannelListener {
                 broadcast(SyncFrame.of(sessionId, "resumed", true, epoch, lastSeq));
             }
         }
-        return complete;
+        return complete ? CatchUp.COMPLETE : CatchUp.INCOMPLETE;
     }
 
     private void send(ChatMessage message, String clientId) {

@@ -1,11 +1,17 @@
 package io.redischat.sessions.entity;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A session's history as read from Redis: the messages, the epoch and last seq of the session, the seconds left
- * before it expires (null when it does not exist), and why it is empty when it is.
+ * before it expires (null when it does not exist), why it is empty when it is, and the clientId each message was
+ * sent with (by seq; for live delivery, not part of the REST answer).
  */
 public record SessionHistory(String sessionId, List<ChatMessage> messages, String epoch, long lastSeq,
-                             Long ttlRemaining, EmptyReason emptyReason) {
+                             Long ttlRemaining, EmptyReason emptyReason, Map<Long, String> clientIds) {
+
+    public String clientIdOf(ChatMessage message) {
+        return clientIds.get(message.seq());
+    }
 }

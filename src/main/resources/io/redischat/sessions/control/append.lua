@@ -39,7 +39,11 @@ if ARGV[7] ~= '' then
 else
   redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[4], userSeq .. '-0', 'c', ARGV[1], 't', ARGV[2], 's', '1', 'n', n)
 end
-redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[4], replySeq .. '-0', 'c', reply, 't', ARGV[2], 's', '0', 'n', n)
+if ARGV[7] ~= '' then
+  redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[4], replySeq .. '-0', 'c', reply, 't', ARGV[2], 's', '0', 'n', n, 'cid', ARGV[7])
+else
+  redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[4], replySeq .. '-0', 'c', reply, 't', ARGV[2], 's', '0', 'n', n)
+end
 
 local ttl = tonumber(ARGV[3])
 redis.call('EXPIRE', KEYS[1], ttl)

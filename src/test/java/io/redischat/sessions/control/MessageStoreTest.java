@@ -73,6 +73,7 @@ class MessageStoreTest {
         created.writerThreads = 2;
         created.queueCapacity = 100;
         created.waitTimeoutMs = 500;
+        created.failFastMs = 0;
         created.start();
         return created;
     }
