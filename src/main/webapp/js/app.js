@@ -9,6 +9,7 @@ import {
 } from './views.js';
 
 const STATUS_POLL_MS = 3000;
+const SYNC_SETTLE_MS = 10_000;
 const MAX_FRAME_BYTES = 64 * 1024;
 const narrowScreen = window.matchMedia('(max-width: 899px)');
 
@@ -45,6 +46,13 @@ const nextClientId = () => `${pageId}-${++messageCounter}`;
 class Conversation {
     #messages = new Map();
     #arrival = 0;
+    #historyRequests = 0;
+    /** The whole Redis history was read (REST) in this page: from here on the socket's resume keeps it complete. */
+    loaded = false;
+    /** The server said messages are missing: the next history read replaces what is shown. */
+    incomplete = false;
+    /** History reads on their way. */
+    reading = 0;
 
     constructor(session) {
         this.session = session;
@@ -60,6 +68,33 @@ class Conversation {
 
     get(key) {
         return this.#messages.get(key);
+    }
+
+    has(key) {
+        return this.#messages.has(key);
+    }
+
+    all() {
+        return [...this.#messages.values()];
+    }
+
+    /** A point in the order messages were put: what is put later has a larger arrival. */
+    mark() {
+        return this.#arrival;
+    }
+
+    /** Numbers history reads, so an answer that was overtaken by a newer read is not applied. */
+    newHistoryRequest() {
+        return ++this.#historyRequests;
+    }
+
+    isLatestHistoryRequest(request) {
+        return request === this.#historyRequests;
+    }
+
+    /** The largest seq held of that epoch, 0 for none. */
+    newestSeq(epoch) {
+        return this.all().reduce((max, m) => (m.epoch === epoch && m.seq > max ? m.seq : max), 0);
     }
 
     delete(key) {
@@ -93,7 +128,8 @@ const sessions = store.loadSessions();
 const conversations = new Map();
 let redisStatus = null;
 let defaultTtl = null;
-let active = null; // {session, conversation, socket, connection}
+// resume: where the open socket resumed from; joined: its connected frame came; sync: the server's live feed
+let active = null; // {session, conversation, socket, connection, resume, joined, sync, syncSince, maxBytes}
 let unnamedFrames = 0;
 
 const findSession = (id) => sessions.find((s) => s.id === id);
@@ -157,7 +193,9 @@ function addSession(typedId) {
     if (findSession(id)) {
         return `Session ${id} is already in the list.`;
     }
-    sessions.push({ id, persistence: settings.sessionPersistenceType, createdAt: Date.now(), expiresAt: null });
+    sessions.push({
+        id, persistence: settings.sessionPersistenceType, createdAt: Date.now(), expiresAt: null, epoch: null, lastSeq: null,
+    });
     store.saveSessions(sessions);
     sessionList.sync(sessions, active?.session.id);
     showTtls();
@@ -207,15 +245,24 @@ function selectSession(id, { focus = true } = {}) {
         const socket = new ChatSocket({
             sessionId: id,
             redisPersistence: session.persistence === 'redis',
+            resumeFrom: () => resumePoint(session),
             onFrame: (frame) => receiveFrame(session, conversation, frame),
             onState: (detail) => showConnection(session, detail),
-            onOpen: () => connected(session, conversation),
+            onOpen: (resume) => {
+                if (active?.session === session) {
+                    active.resume = resume;
+                }
+            },
         });
-        active = { session, conversation, socket, connection: { state: 'idle' } };
+        active = {
+            session, conversation, socket, connection: { state: 'idle' },
+            resume: null, joined: false, sync: null, syncSince: 0, maxBytes: MAX_FRAME_BYTES,
+        };
         settings.activeSessionId = id;
         store.saveSettings(settings);
         chat.show(session);
         render(conversation);
+        showBusy(conversation);
         sessionList.sync(sessions, id);
         socket.open();
     }
@@ -232,6 +279,9 @@ function showConnection(session, detail) {
         return;
     }
     active.connection = detail;
+    if (detail.state !== 'open') {
+        active.joined = false;
+    }
     chat.setConnection(detail);
     sessionList.setConnection(session.id, detail.state);
     if (detail.state === 'refused') {
@@ -245,37 +295,186 @@ function showConnection(session, detail) {
     }
 }
 
-/** On every (re)connect: send what is still waiting, and for Redis sessions catch up from Redis. */
-function connected(session, conversation) {
+// ---------------------------------------------------------------- following a Redis session's history
+
+/**
+ * Where a (re)connect resumes: after the last seq this browser saw, in the epoch it saw it in (kept
+ * with the card, so a reload resumes too). since=0 without an epoch: the session had no history
+ * when last seen, so everything there is now is new. null: nothing known, start at the present.
+ */
+function resumePoint(session) {
+    if (session.persistence !== 'redis' || !Number.isSafeInteger(session.lastSeq)) {
+        return null;
+    }
+    return session.epoch ? { since: session.lastSeq, epoch: session.epoch } : { since: 0, epoch: null };
+}
+
+/** The server's first frame on a socket: from here on every message of the session reaches us. */
+function receiveConnected(session, conversation, frame) {
+    if (active?.conversation !== conversation) {
+        return;
+    }
+    active.joined = true;
+    if (Number.isSafeInteger(frame.maxMessageBytes) && frame.maxMessageBytes > 0) {
+        active.maxBytes = frame.maxMessageBytes;
+    }
+    setSync(null); // a new socket: whatever was interrupted concerned the last one
+    if (session.persistence === 'redis' && frame.persistence === true) {
+        if (active.resume && frame.recovered !== true) {
+            // trimmed, expired, or Redis lost its data: what we missed cannot be replayed
+            historyIncomplete(session, conversation, typeof frame.epoch === 'string' ? frame.epoch : null);
+        } else if (!conversation.loaded || conversation.incomplete) {
+            // the first connect in this page (a recovered resume after a reload brings only what came
+            // after the stored seq): the rest comes from Redis
+            loadHistory(session, conversation);
+        }
+    }
     for (const message of conversation.pending()) {
         active.socket.send(JSON.stringify({ content: message.content, clientId: message.clientId }));
     }
-    if (session.persistence === 'redis') {
-        loadHistory(session, conversation);
+}
+
+/** Sync frames tell about the server's live feed of the session. */
+function receiveSync(session, conversation, frame) {
+    if (frame.state === 'interrupted') {
+        setSync('interrupted');
+    } else if (frame.recovered === true) {
+        setSync(null); // resumed: nothing was lost
+    } else {
+        setSync(null);
+        // reset: a new history (epoch null: none yet); gap: messages were trimmed before they reached us
+        const epoch = typeof frame.epoch === 'string' ? frame.epoch : null;
+        historyIncomplete(session, conversation, frame.state === 'reset' || epoch !== null ? epoch : session.epoch);
     }
 }
 
-async function loadHistory(session, conversation) {
-    const result = await fetchSessionMessages(session.id);
-    if (!result.ok) {
-        if (result.status === 503) {
-            chat.setNotice('History not loaded: Redis down.', 'warn');
-            pollRedisStatus();
-        }
+function setSync(state) {
+    if (!active || active.sync === state) {
         return;
     }
-    mergeHistory(session, conversation, result);
+    active.sync = state;
+    active.syncSince = Date.now();
+    chat.setSync(state);
 }
 
-function mergeHistory(session, conversation, result) {
+/**
+ * Messages were lost to this page: say so, and replace what it shows by the server's history. If the
+ * history started over under another epoch, what is shown of the old one goes at once.
+ */
+function historyIncomplete(session, conversation, epoch) {
+    conversation.incomplete = true;
+    if (epoch !== session.epoch) {
+        for (const m of conversation.all()) {
+            if (m.epoch && m.epoch !== epoch) {
+                conversation.delete(m.key);
+            }
+        }
+        session.epoch = epoch;
+        session.lastSeq = 0;
+        store.saveSessions(sessions);
+    }
+    if (active?.conversation === conversation) {
+        chat.setNotice('History incomplete — reloading from Redis…', 'warn');
+    }
+    render(conversation);
+    loadHistory(session, conversation);
+}
+
+/**
+ * Reads the session's history from Redis and hands it to use(result, mark, latest) while the chat shows as
+ * busy. mark: the conversation's mark() when the request went out; latest: no newer read was started
+ * meanwhile and the card is still there.
+ */
+async function readHistory(session, conversation, use) {
+    const request = conversation.newHistoryRequest();
+    const mark = conversation.mark();
+    conversation.reading += 1;
+    showBusy(conversation);
+    try {
+        const result = await fetchSessionMessages(session.id);
+        use(result, mark, conversation.isLatestHistoryRequest(request) && conversations.get(session.id) === conversation);
+    } finally {
+        conversation.reading -= 1;
+        showBusy(conversation);
+    }
+}
+
+function showBusy(conversation) {
+    if (active?.conversation === conversation) {
+        chat.setBusy(conversation.reading > 0);
+    }
+}
+
+function loadHistory(session, conversation) {
+    return readHistory(session, conversation, (result, mark, latest) => {
+        if (!latest) {
+            return; // a newer read is on its way, or the card is gone
+        }
+        if (result.ok) {
+            applyHistory(session, conversation, result, mark);
+            return;
+        }
+        const showing = active?.conversation === conversation;
+        if (result.status === 503) {
+            if (showing) {
+                chat.setNotice(conversation.incomplete
+                    ? 'History incomplete — Redis is down; it is reloaded when Redis is back.'
+                    : 'History not loaded: Redis down.', 'warn');
+            }
+            pollRedisStatus();
+        } else if (showing && conversation.incomplete) {
+            chat.setNotice(`History incomplete — could not reload it from Redis: ${result.error}`, 'warn');
+        }
+    });
+}
+
+/**
+ * Takes in the session's history as the REST API returned it. mark: the conversation's mark() when the
+ * request went out; what arrived after it is newer than the answer and stays. When the history is
+ * incomplete the answer replaces every delivered message older than the mark; otherwise it only adds.
+ */
+function applyHistory(session, conversation, result, mark) {
+    const epoch = typeof result.epoch === 'string' ? result.epoch : null;
+    const replace = conversation.incomplete;
+    if (!replace && session.epoch && epoch !== session.epoch) {
+        // another history than the one this chat follows: its socket says what happened (a reset frame, or
+        // recovered:false on the next connect), and then it is replaced
+        updateTtl(session, result);
+        return;
+    }
+    const listed = [];
     for (const m of result.messages) {
-        if (typeof m.content === 'string' && Number.isFinite(m.seq)) {
-            conversation.put({
-                key: `r:${result.epoch}:${m.seq}`, content: m.content, timestamp: m.timestamp,
-                isSent: Boolean(m.isSent), seq: m.seq,
+        if (typeof m.content === 'string' && Number.isSafeInteger(m.seq) && epoch !== null) {
+            listed.push({
+                key: `r:${epoch}:${m.seq}`, content: m.content, timestamp: m.timestamp,
+                isSent: Boolean(m.isSent), seq: m.seq, epoch,
             });
         }
     }
+    if (replace) {
+        const keys = new Set(listed.map((m) => m.key));
+        for (const m of conversation.all()) {
+            if (!m.status && m.arrival <= mark && !keys.has(m.key)) {
+                conversation.delete(m.key);
+            }
+        }
+    }
+    listed.forEach((m) => conversation.put(m));
+    conversation.loaded = true;
+    conversation.incomplete = false;
+    // frames of another epoch that came in meanwhile know better where the session is
+    if (!conversation.all().some((m) => m.arrival > mark && m.epoch && m.epoch !== epoch)) {
+        session.epoch = epoch;
+        session.lastSeq = epoch === null ? 0 : Math.max(result.lastSeq ?? 0, conversation.newestSeq(epoch));
+    }
+    updateTtl(session, result);
+    if (replace && active?.conversation === conversation) {
+        chat.setNotice('History incomplete — reloaded from Redis', 'warn');
+    }
+    render(conversation);
+}
+
+function updateTtl(session, result) {
     if (result.messages.length > 0 && result.ttlRemaining !== null) {
         session.expiresAt = Date.now() + result.ttlRemaining * 1000;
     } else if (result.messages.length === 0) {
@@ -283,7 +482,6 @@ function mergeHistory(session, conversation, result) {
     }
     store.saveSessions(sessions);
     showTtls();
-    render(conversation);
 }
 
 // ---------------------------------------------------------------- messages
@@ -301,8 +499,8 @@ function sendMessage(text) {
     const clientId = nextClientId();
     const frame = JSON.stringify({ content: text, clientId });
     const bytes = new TextEncoder().encode(frame).length;
-    if (bytes > MAX_FRAME_BYTES) {
-        return `Message too long: ${Math.ceil(bytes / 1024)} KiB, the limit is 64 KiB.`;
+    if (bytes > active.maxBytes) {
+        return `Message too long: ${Math.ceil(bytes / 1024)} KiB, the limit is ${Math.floor(active.maxBytes / 1024)} KiB.`;
     }
     active.conversation.put({
         key: `p:${clientId}`, clientId, content: text, timestamp: Date.now(), isSent: true, status: 'pending',
@@ -314,8 +512,15 @@ function sendMessage(text) {
 }
 
 function receiveFrame(session, conversation, frame) {
+    if (frame.sessionId && frame.sessionId !== session.id) {
+        return;
+    }
     if (frame.type === 'message') {
         receiveMessage(session, conversation, frame);
+    } else if (frame.type === 'connected') {
+        receiveConnected(session, conversation, frame);
+    } else if (frame.type === 'sync' && session.persistence === 'redis') {
+        receiveSync(session, conversation, frame);
     } else if (frame.type === 'error') {
         receiveError(conversation, frame);
     }
@@ -323,20 +528,32 @@ function receiveFrame(session, conversation, frame) {
 }
 
 function receiveMessage(session, conversation, frame) {
-    if (typeof frame.content !== 'string' || (frame.sessionId && frame.sessionId !== session.id)) {
+    if (typeof frame.content !== 'string') {
         return;
     }
-    const stored = frame.persisted === true && typeof frame.epoch === 'string' && Number.isFinite(frame.seq);
+    const stored = frame.persisted === true && typeof frame.epoch === 'string' && Number.isSafeInteger(frame.seq);
+    // ours has arrived, first time or again (a resent message is answered as a duplicate)
+    const wasPending = frame.isSent && frame.clientId && conversation.has(`p:${frame.clientId}`);
+    if (wasPending) {
+        conversation.delete(`p:${frame.clientId}`);
+    }
     let key;
     if (stored) {
+        if (session.persistence === 'redis' && session.epoch && frame.epoch !== session.epoch) {
+            // a new history without the reset frame that should have said so
+            historyIncomplete(session, conversation, frame.epoch);
+        }
         key = `r:${frame.epoch}:${frame.seq}`;
+        if (conversation.has(key)) {
+            if (wasPending) {
+                render(conversation);
+            }
+            return; // seen already: replayed, or in the history read
+        }
     } else if (frame.clientId) {
         key = `c:${frame.clientId}:${frame.isSent ? 's' : 'r'}`;
     } else {
         key = `f:${++unnamedFrames}`;
-    }
-    if (frame.isSent && frame.clientId) {
-        conversation.delete(`p:${frame.clientId}`);
     }
     conversation.put({
         key,
@@ -344,12 +561,20 @@ function receiveMessage(session, conversation, frame) {
         timestamp: Number.isFinite(frame.timestamp) ? frame.timestamp : Date.now(),
         isSent: Boolean(frame.isSent),
         seq: stored ? frame.seq : undefined,
+        epoch: stored ? frame.epoch : undefined,
         note: session.persistence === 'redis' && !stored ? 'not stored in Redis' : undefined,
     });
-    if (stored && defaultTtl !== null) {
-        session.expiresAt = Date.now() + defaultTtl * 1000; // every write restarts the sliding TTL
+    if (stored && session.persistence === 'redis') {
+        if (!session.epoch) {
+            session.epoch = frame.epoch;
+            session.lastSeq = 0;
+        }
+        session.lastSeq = Math.max(session.lastSeq ?? 0, frame.seq);
+        if (defaultTtl !== null) {
+            session.expiresAt = Date.now() + defaultTtl * 1000; // every write restarts the sliding TTL
+            sessionList.setTtl(session.id, ttlState(session));
+        }
         store.saveSessions(sessions);
-        sessionList.setTtl(session.id, ttlState(session));
     }
     if (session.persistence === 'localStorage') {
         store.saveMessages(session.id, conversation.delivered());
@@ -379,22 +604,28 @@ async function refreshFromRedis(id) {
         return;
     }
     sessionList.setRedisResult(id, { kind: 'loading' });
-    const result = await fetchSessionMessages(id);
-    if (!findSession(id)) {
-        return; // removed meanwhile
-    }
-    if (result.ok && result.messages.length > 0) {
-        sessionList.setRedisResult(id, { kind: 'messages', messages: result.messages, count: result.messages.length });
-        mergeHistory(session, conversationOf(session), result);
-    } else if (result.ok) {
-        sessionList.setRedisResult(id, { kind: 'empty', reason: result.emptyReason ?? 'never_persisted' });
-        mergeHistory(session, conversationOf(session), result);
-    } else if (result.status === 503) {
-        sessionList.setRedisResult(id, { kind: 'error', reason: 'redis_down' });
-        pollRedisStatus();
-    } else {
-        sessionList.setRedisResult(id, { kind: 'error', error: result.error });
-    }
+    await readHistory(session, conversationOf(session), (result, mark, latest) => {
+        if (!findSession(id)) {
+            return; // removed meanwhile
+        }
+        if (result.ok) {
+            if (result.messages.length > 0) {
+                sessionList.setRedisResult(id, { kind: 'messages', messages: result.messages, count: result.messages.length });
+            } else {
+                sessionList.setRedisResult(id, { kind: 'empty', reason: result.emptyReason ?? 'never_persisted' });
+            }
+            if (latest) {
+                applyHistory(session, conversationOf(session), result, mark);
+            } else {
+                updateTtl(session, result);
+            }
+        } else if (result.status === 503) {
+            sessionList.setRedisResult(id, { kind: 'error', reason: 'redis_down' });
+            pollRedisStatus();
+        } else {
+            sessionList.setRedisResult(id, { kind: 'error', error: result.error });
+        }
+    });
 }
 
 let statusTimer = null;
@@ -412,10 +643,32 @@ async function pollRedisStatus() {
             defaultTtl = redisStatus.defaultTtl;
         }
         renderRedisStatus(redisStatus);
+        if (redisStatus.connected) {
+            redisIsUp();
+        }
         renderPersistenceHint(settings.sessionPersistenceType, defaultTtl);
     } finally {
         statusInFlight = false;
         statusTimer = setTimeout(pollRedisStatus, STATUS_POLL_MS);
+    }
+}
+
+/**
+ * Redis answers the status check: a history that could not be read (Redis was down) is read now. A
+ * server says "resumed" after an interruption only where the session has a history; one with none
+ * stays silent, so an interruption older than the server's catch-up (~10 s) is over.
+ */
+function redisIsUp() {
+    if (!active || active.session.persistence !== 'redis') {
+        return;
+    }
+    const { session, conversation } = active;
+    // before the connected frame, it decides what to read
+    if (active.joined && (!conversation.loaded || conversation.incomplete) && conversation.reading === 0) {
+        loadHistory(session, conversation);
+    }
+    if (active.sync === 'interrupted' && Date.now() - active.syncSince > SYNC_SETTLE_MS) {
+        setSync(null);
     }
 }
 

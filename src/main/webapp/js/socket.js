@@ -1,6 +1,7 @@
 // One WebSocket to one chat session, kept open: after a drop it reconnects with
 // exponential backoff (0.5 s, 1 s, 2 s, ... up to 30 s, with jitter) until closed on purpose
-// or refused by the server (1008: invalid session id or parameter).
+// or refused by the server (1008: invalid session id or parameter). Every attempt asks the
+// caller where to resume from, so a reconnect only gets what this page has not seen yet.
 
 const BACKOFF_START_MS = 500;
 const BACKOFF_MAX_MS = 30_000;
@@ -12,11 +13,21 @@ const CLOSE_REASONS = {
     1013: 'client too slow',
 };
 
-/** ws(s)://<this page's location>/ws/{sessionId}?redis_persistence=true|false */
-export function socketUrl(sessionId, redisPersistence) {
+/**
+ * ws(s)://<this page's location>/ws/{sessionId}?redis_persistence=true|false[&since=<seq>[&epoch=<epoch>]]
+ * resume: {since, epoch} (epoch may be null) to get the messages after seq `since` of that epoch replayed.
+ */
+export function socketUrl(sessionId, redisPersistence, resume = null) {
     const url = new URL(`ws/${encodeURIComponent(sessionId)}`, document.baseURI);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-    url.search = new URLSearchParams({ redis_persistence: String(Boolean(redisPersistence)) }).toString();
+    const query = new URLSearchParams({ redis_persistence: String(Boolean(redisPersistence)) });
+    if (resume && Number.isSafeInteger(resume.since) && resume.since >= 0) {
+        query.set('since', String(resume.since));
+        if (resume.epoch) {
+            query.set('epoch', resume.epoch);
+        }
+    }
+    url.search = query.toString();
     url.hash = '';
     return url.href;
 }
@@ -28,6 +39,9 @@ export function backoffDelay(attempt) {
 }
 
 /**
+ * resumeFrom() is asked before every attempt: {since, epoch} or null (then the server starts the
+ * client at its present; see socketUrl). onOpen(resume) tells which one the open socket used.
+ *
  * States, as reported to onState({state, ...}):
  *  connecting   {attempt, reconnect}  attempt 1, 2, ... since the last open connection
  *  open         {}
@@ -36,20 +50,25 @@ export function backoffDelay(attempt) {
  *  closed       {}                    (closed by us)
  */
 export class ChatSocket {
-    #url;
+    #sessionId;
+    #redisPersistence;
+    #resumeFrom;
     #onFrame;
     #onState;
     #onOpen;
     #socket = null;
     #attempt = 0;
+    #tooSlow = 0; // 1013 closes in a row: each one backs off further, though the socket had opened
     #retryTimer = null;
     #stopped = false;
     #everOpened = false;
     #state = 'closed';
     #onlineListener = () => this.#state === 'waiting' && this.#connectNow();
 
-    constructor({ sessionId, redisPersistence, onFrame, onState, onOpen }) {
-        this.#url = socketUrl(sessionId, redisPersistence);
+    constructor({ sessionId, redisPersistence, resumeFrom, onFrame, onState, onOpen }) {
+        this.#sessionId = sessionId;
+        this.#redisPersistence = redisPersistence;
+        this.#resumeFrom = resumeFrom ?? (() => null);
         this.#onFrame = onFrame;
         this.#onState = onState;
         this.#onOpen = onOpen;
@@ -98,8 +117,9 @@ export class ChatSocket {
         this.#attempt += 1;
         this.#setState('connecting', { attempt: this.#attempt, reconnect: this.#everOpened });
         let socket;
+        const resume = this.#redisPersistence ? this.#resumeFrom() : null;
         try {
-            socket = new WebSocket(this.#url);
+            socket = new WebSocket(socketUrl(this.#sessionId, this.#redisPersistence, resume));
         } catch (error) {
             this.#scheduleRetry(String(error.message ?? error));
             return;
@@ -112,7 +132,7 @@ export class ChatSocket {
             this.#attempt = 0;
             this.#everOpened = true;
             this.#setState('open');
-            this.#onOpen?.();
+            this.#onOpen?.(resume);
         });
         socket.addEventListener('message', (event) => {
             if (socket !== this.#socket || typeof event.data !== 'string') {
@@ -140,6 +160,8 @@ export class ChatSocket {
                 this.#setState('refused', { reason, code: event.code });
                 return;
             }
+            // 1013: the server dropped us for reading too slowly; coming straight back would only repeat that
+            this.#tooSlow = event.code === 1013 ? this.#tooSlow + 1 : 0;
             this.#scheduleRetry(reason, event.code);
         });
     }
@@ -150,7 +172,7 @@ export class ChatSocket {
         }
         // after n failed attempts in a row the next one waits backoffDelay(n + 1): 0.5 s, 1 s, 2 s, ...
         const next = this.#attempt + 1;
-        const delay = backoffDelay(next);
+        const delay = backoffDelay(next + this.#tooSlow);
         this.#retryTimer = setTimeout(() => this.#connectNow(), delay);
         this.#setState('waiting', { attempt: next, retryAt: Date.now() + delay, reason, code });
     }

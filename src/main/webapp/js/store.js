@@ -23,6 +23,15 @@ export function isValidSessionId(id) {
     return typeof id === 'string' && SESSION_ID_PATTERN.test(id);
 }
 
+/** What the server accepts as the epoch of a resume (ChatEndpoint): anything else would get the socket refused (1008). */
+const EPOCH_PATTERN = /^[A-Za-z0-9-]{1,64}$/;
+
+export function isValidEpoch(epoch) {
+    return typeof epoch === 'string' && EPOCH_PATTERN.test(epoch);
+}
+
+const isSeq = (seq) => Number.isSafeInteger(seq) && seq >= 0;
+
 function read(key, fallback) {
     try {
         const text = localStorage.getItem(key);
@@ -67,8 +76,10 @@ export function saveSettings(settings) {
 
 /**
  * The session cards, oldest first. A session is
- * {id, persistence, createdAt, expiresAt}: persistence is fixed when it is created;
- * expiresAt (epoch ms or null) is when a Redis session's history runs out, as last known.
+ * {id, persistence, createdAt, expiresAt, epoch, lastSeq}: persistence is fixed when it is created;
+ * expiresAt (epoch ms or null) is when a Redis session's history runs out, as last known;
+ * epoch and lastSeq (Redis sessions only, else null) are where this browser last was in the session's
+ * history, so that a reconnect, even after a reload, asks the server only for what came after.
  */
 export function loadSessions() {
     const stored = read(SESSIONS_KEY, []);
@@ -84,12 +95,28 @@ export function loadSessions() {
             persistence: s.persistence,
             createdAt: Number.isFinite(s.createdAt) ? s.createdAt : Date.now(),
             expiresAt: s.persistence === 'redis' && Number.isFinite(s.expiresAt) ? s.expiresAt : null,
+            ...resumePoint(s),
         }));
 }
 
+/** A stored {epoch, lastSeq} the server would accept, else both null (the page then starts from the full history). */
+function resumePoint(s) {
+    if (s.persistence !== 'redis' || !isSeq(s.lastSeq) || !(s.epoch === null || isValidEpoch(s.epoch))) {
+        return { epoch: null, lastSeq: null };
+    }
+    return { epoch: s.epoch, lastSeq: s.lastSeq };
+}
+
 export function saveSessions(sessions) {
-    write(SESSIONS_KEY, sessions.map(({ id, persistence, createdAt, expiresAt }) =>
-        ({ id, persistence, createdAt, expiresAt: persistence === 'redis' ? expiresAt ?? null : null })));
+    write(SESSIONS_KEY, sessions.map(({ id, persistence, createdAt, expiresAt, epoch, lastSeq }) => {
+        const redis = persistence === 'redis';
+        return {
+            id, persistence, createdAt,
+            expiresAt: redis ? expiresAt ?? null : null,
+            epoch: redis ? epoch ?? null : null,
+            lastSeq: redis ? lastSeq ?? null : null,
+        };
+    }));
 }
 
 /** Messages of a localStorage session: [{key, content, timestamp, isSent}] as the server sent them. */

@@ -347,6 +347,8 @@ export class ChatView {
     #send = document.getElementById('send-button');
     #form = document.getElementById('composer');
     #items = new Map(); // message key -> {node, signature}
+    #connection = { state: 'idle' };
+    #sync = null;
 
     /** onSend(text) returns an error text to show, or null when the message was taken. */
     constructor({ onSend }) {
@@ -365,6 +367,8 @@ export class ChatView {
         this.#messages.replaceChildren();
         this.#items = new Map();
         this.setNotice('');
+        this.setSync(null);
+        this.setBusy(false);
         if (!session) {
             this.#title.textContent = 'No session selected';
             this.#chip.hidden = true;
@@ -398,9 +402,40 @@ export class ChatView {
             // screen readers hear state changes, not the countdown ticking inside one
             this.#stateAnnounce.textContent = ANNOUNCEMENTS[detail.state] ?? '';
         }
+        this.#connection = detail;
         this.#state.dataset.state = detail.state;
-        this.#stateText.textContent = (CONNECTION_TEXT[detail.state] ?? CONNECTION_TEXT.idle)(detail);
-        this.#state.title = detail.reason ? `Last close: ${detail.reason}` : '';
+        this.#renderConnection();
+    }
+
+    /** The server's live feed of the open session: null (fine) or 'interrupted' (messages may come late). */
+    setSync(state) {
+        if (this.#sync === state) {
+            return;
+        }
+        this.#sync = state;
+        if (state) {
+            this.#state.dataset.sync = state;
+        } else {
+            delete this.#state.dataset.sync;
+        }
+        if (this.#connection.state === 'open') {
+            this.#stateAnnounce.textContent = state ? 'Live updates interrupted' : 'Live updates back';
+        }
+        this.#renderConnection();
+    }
+
+    #renderConnection() {
+        const detail = this.#connection;
+        const interrupted = this.#sync === 'interrupted' && detail.state === 'open';
+        this.#stateText.textContent = (CONNECTION_TEXT[detail.state] ?? CONNECTION_TEXT.idle)(detail)
+            + (interrupted ? ' · live updates interrupted' : '');
+        this.#state.title = interrupted ? 'The server lost its live feed from Redis for a moment: messages may come late'
+            : detail.reason ? `Last close: ${detail.reason}` : '';
+    }
+
+    /** While the history is being read, the log says so (aria-busy): what it shows may still change. */
+    setBusy(busy) {
+        this.#messages.setAttribute('aria-busy', String(busy));
     }
 
     setNotice(text, kind = 'info') {

@@ -113,6 +113,54 @@ public final class ChromeBrowser implements AutoCloseable {
         driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
     }
 
+    /** A WebSocket the page opened: its URL, the text frames it received, and the close code (null while open). */
+    public record WebSocketLog(String url, List<String> received, Long closeCode) {
+    }
+
+    /** Stops what {@link #recordWebSockets()} started, for the page loads after it. */
+    public interface Recording extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    private static final String RECORD_WEBSOCKETS = """
+            (() => {
+                const Native = window.WebSocket;
+                const log = [];
+                Object.defineProperty(window, '__recordedWebSockets', { value: log });
+                window.WebSocket = class extends Native {
+                    constructor(url, protocols) {
+                        super(url, protocols);
+                        const entry = { url: String(url), received: [], closeCode: null };
+                        log.push(entry);
+                        this.addEventListener('message', (e) => typeof e.data === 'string' && entry.received.push(e.data));
+                        this.addEventListener('close', (e) => { entry.closeCode = e.code; });
+                    }
+                };
+            })();
+            """;
+
+    /**
+     * From the next page load on, the pages' WebSockets are recorded (see {@link #webSockets()}) until the returned
+     * handle is closed. The recorder runs before the page's own scripts, outside its Content-Security-Policy.
+     */
+    public Recording recordWebSockets() {
+        Map<String, Object> added = driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument",
+                Map.of("source", RECORD_WEBSOCKETS));
+        Object identifier = added.get("identifier");
+        return () -> driver.executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument",
+                Map.of("identifier", identifier));
+    }
+
+    /** The WebSockets the current page opened since it loaded, oldest first (empty if not recorded). */
+    @SuppressWarnings("unchecked")
+    public List<WebSocketLog> webSockets() {
+        List<Map<String, Object>> log = (List<Map<String, Object>>) driver.executeScript(
+                "return window.__recordedWebSockets ?? []");
+        return log.stream().map(entry -> new WebSocketLog((String) entry.get("url"),
+                List.copyOf((List<String>) entry.get("received")), (Long) entry.get("closeCode"))).toList();
+    }
+
     /** The visible viewport as {@code target/screenshots/<name>.png}. */
     public Path screenshot(String name) {
         return save(name, driver.getScreenshotAs(OutputType.BYTES));

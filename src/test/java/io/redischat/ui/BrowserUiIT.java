@@ -2,12 +2,15 @@ package io.redischat.ui;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.openqa.selenium.support.ui.ExpectedConditions.invisibilityOfElementLocated;
 import static org.openqa.selenium.support.ui.ExpectedConditions.textToBe;
 import static org.openqa.selenium.support.ui.ExpectedConditions.visibilityOfElementLocated;
 
+import java.io.StringReader;
+import java.net.URI;
 import java.net.URL;
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +19,7 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -42,7 +46,9 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 
+import io.redischat.testsupport.ChatSocket;
 import io.redischat.testsupport.ChromeBrowser;
+import io.redischat.testsupport.ChromeBrowser.WebSocketLog;
 import io.redischat.testsupport.Deployments;
 import io.redischat.testsupport.RedisServerProcess;
 import io.redischat.testsupport.ServiceClient;
@@ -51,8 +57,9 @@ import io.redischat.testsupport.SharedRedis;
 /**
  * The browser UI as a user meets it: the WAR on Payara Micro with a real Redis, driven in a headless Chromium. Walks
  * the persistence guide's manual protocol and checks what must survive a reload (and what must not), Redis health,
- * refused input, markup as text, reconnecting after a drop, and the phone layout. Screenshots of the main states go to
- * {@code target/screenshots/}.
+ * refused input, markup as text, reconnecting after a drop, resuming a Redis session from the last seq it saw (after a
+ * drop and after a reload) or reloading its history when the server cannot replay it, and the phone layout.
+ * Screenshots of the main states go to {@code target/screenshots/}.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -455,6 +462,170 @@ class BrowserUiIT {
         }
     }
 
+    // ------------------------------------------------------------------------------------------------ resume
+
+    @Test
+    void afterADropTheResumeBringsWhatOthersSentMeanwhileOnceInOrderWithoutRefetching() {
+        try (DroppingProxy network = DroppingProxy.to(deploymentUrl.getPort());
+             ChromeBrowser.Recording recording = browser.recordWebSockets()) {
+            driver.get("http://127.0.0.1:" + network.port() + service.base().getPath());
+            awaitApp();
+            choosePersistence("Redis");
+            String id = "resume-" + unique;
+            addSession(id);
+            awaitConnected(id);
+            send("before the drop");
+            awaitChat("you: before the drop", "server: Message #1: before the drop");
+            awaitHistoryReads(id, 1);
+            String epoch = service.get("api/sessions/" + id + "/messages/").json().getString("epoch");
+            awaitResumePoint(id, epoch + "/2");
+            long reads = historyReads(id);
+
+            network.cut();
+            await(d -> "waiting".equals(byId("chat-state").getAttribute("data-state")));
+            try (ChatSocket other = service.persistentSocket(id)) {
+                for (String text : List.of("first while away", "second while away")) {
+                    other.send(text);
+                    List<JsonObject> answer = other.nextJson(2); // stored once both frames are out
+                    assertEquals(text, answer.get(0).getString("content"));
+                }
+            }
+
+            network.restore();
+            awaitConnected(id);
+            List<String> all = List.of("you: before the drop", "server: Message #1: before the drop",
+                    "you: first while away", "server: Message #2: first while away",
+                    "you: second while away", "server: Message #3: second while away");
+            awaitChat(all.toArray(String[]::new));
+            awaitResumePoint(id, epoch + "/6");
+
+            List<WebSocketLog> sockets = browser.webSockets();
+            assertEquals("redis_persistence=true", query(sockets.get(0)), "a new card starts at the present");
+            WebSocketLog resumed = sockets.get(sockets.size() - 1);
+            assertEquals("redis_persistence=true&since=2&epoch=" + epoch, query(resumed), "reconnects after seq 2");
+            JsonObject connected = json(resumed.received().get(0));
+            assertEquals("connected", connected.getString("type"));
+            assertTrue(connected.getBoolean("recovered"), connected::toString);
+            assertEquals(4, connected.getInt("replayed"), connected::toString);
+            assertEquals(reads, historyReads(id), "the replay was enough: the history was not read again");
+            assertEquals(all, chatLog(), "each message once");
+            assertEquals("", byId("chat-notice").getText(), "nothing was lost, nothing to say");
+            browser.screenshot("11-resumed-after-drop");
+        }
+    }
+
+    @Test
+    void redisRestartedEmptySaysTheHistoryIsIncompleteShowsWhatRedisHasAndChatGoesOn() {
+        RedisServerProcess redis = SharedRedis.get();
+        choosePersistence("Redis");
+        String id = "lost-" + unique;
+        addSession(id);
+        awaitConnected(id);
+        send("soon forgotten");
+        awaitChat("you: soon forgotten", "server: Message #1: soon forgotten");
+        awaitHistoryReads(id, 1);
+        String oldEpoch = service.get("api/sessions/" + id + "/messages/").json().getString("epoch");
+        awaitResumePoint(id, oldEpoch + "/2");
+        try {
+            redis.restart(); // nothing saved: it comes back empty, and the server tells its clients (sync reset)
+            WebElement notice = byId("chat-notice");
+            browser.waitUpTo(WAIT).withMessage(() -> "notice: '" + notice.getText() + "'")
+                    .until(d -> "History incomplete — reloaded from Redis".equals(notice.getText()));
+            awaitHistoryReads(id, 2);
+            JsonObject api = service.get("api/sessions/" + id + "/messages/").json();
+            assertEquals(0, api.getInt("count"), api::toString);
+            awaitChat(); // what the server has: nothing
+            assertEquals("null/0", storedResumePoint(id), "the old epoch is forgotten");
+            browser.screenshot("12-history-incomplete");
+
+            send("after the restart");
+            awaitChat("you: after the restart", "server: Message #1: after the restart");
+            String newEpoch = service.get("api/sessions/" + id + "/messages/").json().getString("epoch");
+            assertNotEquals(oldEpoch, newEpoch);
+            awaitResumePoint(id, newEpoch + "/2");
+        } finally {
+            if (!redis.isRunning()) {
+                redis.launch();
+            }
+        }
+    }
+
+    @Test
+    void aStalledRedisShowsLiveUpdatesInterruptedUntilTheServerSaysNothingWasLost() {
+        RedisServerProcess redis = SharedRedis.get();
+        choosePersistence("Redis");
+        String id = "stall-" + unique;
+        addSession(id);
+        awaitConnected(id);
+        send("before the stall");
+        awaitChat("you: before the stall", "server: Message #1: before the stall");
+        WebElement state = byId("chat-state");
+        try {
+            redis.pause(); // the server's pub/sub probe stops coming back: it reports the live feed interrupted
+            browser.waitUpTo(WAIT).withMessage(() -> "chat state: " + state.getText())
+                    .until(d -> "Connected · live updates interrupted".equals(state.getText()));
+            assertEquals("interrupted", state.getAttribute("data-sync"));
+            browser.screenshot("14-live-updates-interrupted");
+            redis.resume();
+            browser.waitUpTo(WAIT).withMessage(() -> "chat state: " + state.getText())
+                    .until(d -> "Connected".equals(state.getText()));
+            assertNull(state.getAttribute("data-sync"));
+        } finally {
+            redis.resume();
+        }
+        assertEquals("", byId("chat-notice").getText(), "resumed: nothing was lost");
+        assertEquals(List.of("you: before the stall", "server: Message #1: before the stall"), chatLog());
+    }
+
+    @Test
+    void aReloadResumesFromTheStoredSeqAndShowsEachMessageOnce() {
+        choosePersistence("Redis");
+        String id = "reload-" + unique;
+        addSession(id);
+        awaitConnected(id);
+        send("before the reload");
+        List<String> before = List.of("you: before the reload", "server: Message #1: before the reload");
+        awaitChat(before.toArray(String[]::new));
+        awaitHistoryReads(id, 1);
+        String epoch = service.get("api/sessions/" + id + "/messages/").json().getString("epoch");
+        awaitResumePoint(id, epoch + "/2");
+
+        try (ChromeBrowser.Recording recording = browser.recordWebSockets()) {
+            driver.navigate().refresh();
+            awaitApp();
+            awaitConnected(id); // the open session opens again by itself
+            awaitHistoryReads(id, 1);
+            assertEquals("redis_persistence=true&since=2&epoch=" + epoch, query(browser.webSockets().get(0)));
+            JsonObject connected = json(browser.webSockets().get(0).received().get(0));
+            assertTrue(connected.getBoolean("recovered"), connected::toString);
+            assertEquals(0, connected.getInt("replayed"), connected::toString);
+            assertEquals(before, chatLog(), "the history from Redis, once");
+
+            // the page is closed while someone else writes; then it is opened again
+            driver.get(app + "icon.svg");
+            try (ChatSocket other = service.persistentSocket(id)) {
+                other.send("while the page was closed");
+                other.nextJson(2);
+            }
+            driver.get(app);
+            awaitApp();
+            awaitConnected(id);
+            awaitHistoryReads(id, 1);
+            awaitResumePoint(id, epoch + "/4");
+            WebSocketLog resumed = browser.webSockets().get(0);
+            assertEquals("redis_persistence=true&since=2&epoch=" + epoch, query(resumed));
+            connected = json(resumed.received().get(0));
+            assertTrue(connected.getBoolean("recovered"), connected::toString);
+            assertEquals(2, connected.getInt("replayed"), connected::toString);
+            assertEquals(1, historyReads(id), "the older messages come from one history read");
+            assertEquals(List.of("you: before the reload", "server: Message #1: before the reload",
+                    "you: while the page was closed", "server: Message #2: while the page was closed"), chatLog(),
+                    "replayed and read from the history, each shown once");
+            assertEquals("", byId("chat-notice").getText());
+            browser.screenshot("13-reload-resumed");
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------ layout
 
     @Test
@@ -577,6 +748,42 @@ class BrowserUiIT {
         List<String> expected = List.of(lines);
         browser.waitUpTo(WAIT).withMessage(() -> "chat shows " + chatLog() + ", expected " + expected)
                 .until(d -> expected.equals(chatLog()));
+    }
+
+    /** This page has read the session's history from Redis at least {@code reads} times, and shows what it read. */
+    void awaitHistoryReads(String id, long reads) {
+        browser.waitUpTo(WAIT).withMessage(() -> historyReads(id) + " history reads, expected " + reads)
+                .until(d -> historyReads(id) >= reads && !"true".equals(byId("messages").getAttribute("aria-busy")));
+    }
+
+    /** Where the card says its session resumes: "epoch/lastSeq" as kept in localStorage. */
+    String storedResumePoint(String id) {
+        return (String) driver.executeScript("""
+                const card = JSON.parse(localStorage.getItem('redis-chat.sessions') ?? '[]').find(s => s.id === arguments[0]);
+                return card ? card.epoch + '/' + card.lastSeq : 'no card';
+                """, id);
+    }
+
+    void awaitResumePoint(String id, String expected) {
+        browser.waitUpTo(WAIT).withMessage(() -> "resume point " + storedResumePoint(id) + ", expected " + expected)
+                .until(d -> expected.equals(storedResumePoint(id)));
+    }
+
+    /** How often this page has read the session's history from the REST API. */
+    long historyReads(String id) {
+        return (Long) driver.executeScript(
+                "return performance.getEntriesByType('resource').filter(e => e.name.includes(arguments[0])).length",
+                "/api/sessions/" + id + "/messages");
+    }
+
+    static String query(WebSocketLog socket) {
+        return URI.create(socket.url()).getQuery();
+    }
+
+    static JsonObject json(String text) {
+        try (var reader = Json.createReader(new StringReader(text))) {
+            return reader.readObject();
+        }
     }
 
     static List<String> texts(List<WebElement> elements) {
