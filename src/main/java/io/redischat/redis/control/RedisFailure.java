@@ -37,7 +37,7 @@ public final class RedisFailure {
         if (hasCause(root, ConnectException.class)) {
             return "connection refused";
         }
-        if (root instanceof JedisAccessControlException) {
+        if (hasCause(root, JedisAccessControlException.class)) {
             return "authentication failed (check the user and password in CHANNEL_REDIS_URL)";
         }
         if (root instanceof JedisConnectionException) {
@@ -68,7 +68,7 @@ public final class RedisFailure {
         if (root instanceof TimeoutException || hasCause(root, SocketTimeoutException.class)) {
             return "timeout";
         }
-        if (root instanceof JedisAccessControlException) {
+        if (hasCause(root, JedisAccessControlException.class)) {
             return "auth";
         }
         if (root instanceof JedisConnectionException || hasCause(root, ConnectException.class)) {

@@ -1,0 +1,98 @@
+package io.redischat.testsupport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Random;
+
+/**
+ * A WebSocket client that writes frames byte by byte, for what well-behaved clients cannot send: text frames with
+ * invalid UTF-8, unmasked or reserved-bit frames. Returns the close code the server answers with.
+ */
+public final class RawWebSocket implements AutoCloseable {
+
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+
+    public RawWebSocket(int port, String path) throws IOException {
+        socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(10_000);
+        in = socket.getInputStream();
+        out = socket.getOutputStream();
+        String key = Base64.getEncoder().encodeToString("0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
+        out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        String response = readHeaders();
+        if (!response.startsWith("HTTP/1.1 101")) {
+            throw new IOException("handshake refused: " + response);
+        }
+    }
+
+    /** Sends one masked frame with the given first byte (FIN, RSV and opcode) and payload. */
+    public void sendFrame(int firstByte, byte[] payload) throws IOException {
+        byte[] mask = new byte[4];
+        new Random().nextBytes(mask);
+        out.write(firstByte);
+        if (payload.length < 126) {
+            out.write(0x80 | payload.length);
+        } else {
+            out.write(0x80 | 126);
+            out.write(payload.length >> 8);
+            out.write(payload.length & 0xff);
+        }
+        out.write(mask);
+        byte[] masked = payload.clone();
+        for (int i = 0; i < masked.length; i++) {
+            masked[i] ^= mask[i % 4];
+        }
+        out.write(masked);
+        out.flush();
+    }
+
+    /** Reads frames until a close frame and returns its code, or -1 if the connection ended without one. */
+    public int awaitCloseCode() throws IOException {
+        while (true) {
+            int first = in.read();
+            if (first < 0) {
+                return -1;
+            }
+            int second = in.read();
+            long length = second & 0x7f;
+            if (length == 126) {
+                length = (in.read() << 8) | in.read();
+            } else if (length == 127) {
+                length = 0;
+                for (int i = 0; i < 8; i++) {
+                    length = (length << 8) | in.read();
+                }
+            }
+            byte[] payload = in.readNBytes((int) length);
+            if ((first & 0x0f) == 0x8) {
+                return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+            }
+        }
+    }
+
+    private String readHeaders() throws IOException {
+        var headers = new StringBuilder();
+        while (!headers.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            headers.append((char) b);
+        }
+        return headers.toString();
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
