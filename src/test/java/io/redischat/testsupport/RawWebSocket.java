@@ -55,8 +55,20 @@ public final class RawWebSocket implements AutoCloseable {
         out.flush();
     }
 
-    /** Reads frames until a close frame and returns its code, or -1 if the connection ended without one. */
+    /**
+     * Reads frames until a close frame and returns its code; -1 if the connection ended without one, 0 if the server
+     * kept the connection open for 3 s (it accepted or ignored the frame).
+     */
     public int awaitCloseCode() throws IOException {
+        socket.setSoTimeout(3000);
+        try {
+            return readUntilClose();
+        } catch (java.net.SocketTimeoutException stillOpen) {
+            return 0;
+        }
+    }
+
+    private int readUntilClose() throws IOException {
         while (true) {
             int first = in.read();
             if (first < 0) {

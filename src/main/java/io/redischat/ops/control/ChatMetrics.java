@@ -1,11 +1,17 @@
 package io.redischat.ops.control;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.metrics.Counter;
+import org.eclipse.microprofile.metrics.Histogram;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.Tag;
@@ -17,54 +23,94 @@ import org.eclipse.microprofile.metrics.Tag;
 @ApplicationScoped
 public class ChatMetrics {
 
+    private static final Logger LOG = Logger.getLogger(ChatMetrics.class.getName());
+
     @Inject
     MetricRegistry registry;
 
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, Histogram> histograms = new ConcurrentHashMap<>();
+
     @PostConstruct
     void describe() {
-        registry.counter(Metadata.builder().withName("chat_messages_received")
-                .withDescription("messages received from WebSocket clients").build());
-        registry.counter(Metadata.builder().withName("chat_messages_persisted")
-                .withDescription("messages Redis confirmed (stored with their reply)").build());
-        registry.counter(Metadata.builder().withName("chat_messages_failed")
-                .withDescription("persisted-session messages Redis did not store").build());
+        counter("chat_messages_received", "messages received from WebSocket clients", null, null);
+        counter("chat_messages_persisted", "messages Redis confirmed (stored with their reply)", null, null);
+        counter("chat_messages_failed", "persisted-session messages Redis did not store", null, null);
+        histogram("chat_redis_command_microseconds", "Redis script round trip in microseconds", "command", "append");
+        histogram("chat_redis_command_microseconds", "Redis script round trip in microseconds", "command", "history");
+        histogram("chat_history_fetch_microseconds", "REST history fetch in microseconds", null, null);
     }
 
     public void received() {
-        registry.counter("chat_messages_received").inc();
+        increment("chat_messages_received", null, null);
     }
 
     public void persisted() {
-        registry.counter("chat_messages_persisted").inc();
+        increment("chat_messages_persisted", null, null);
     }
 
     public void failed() {
-        registry.counter("chat_messages_failed").inc();
+        increment("chat_messages_failed", null, null);
     }
 
-    /** A Redis call that failed, by kind (connection, timeout, auth, script, overload, ...). */
+    /** A Redis call that failed, by kind (connection, timeout, auth, redis_error, overload, not_replicated). */
     public void redisError(String kind) {
-        registry.counter("chat_redis_errors", new Tag("kind", kind)).inc();
+        increment("chat_redis_errors", "kind", kind);
     }
 
-    /** Input refused: invalid_session_id, too_big, malformed_json, invalid_message, rate_limited, origin, ... */
+    /** Input refused: invalid_session_id, too_big, malformed_json, invalid_message, rate_limited, ... */
     public void rejected(String reason) {
-        registry.counter("chat_rejected_inputs", new Tag("reason", reason)).inc();
+        increment("chat_rejected_inputs", "reason", reason);
     }
 
     /** Redis round trip of one script call, in microseconds (a histogram: Payara's timers mis-scale durations). */
     public void redisCommand(String command, long nanos) {
-        registry.histogram(Metadata.builder().withName("chat_redis_command_microseconds")
-                        .withDescription("Redis script round trip (append, history) in microseconds").build(),
-                new Tag("command", command)).update(nanos / 1000);
+        update("chat_redis_command_microseconds", "command", command, nanos / 1000);
     }
 
     public void historyFetch(long nanos) {
-        registry.histogram(Metadata.builder().withName("chat_history_fetch_microseconds")
-                .withDescription("REST history fetch in microseconds").build()).update(nanos / 1000);
+        update("chat_history_fetch_microseconds", null, null, nanos / 1000);
     }
 
     public <T> void gauge(String name, String description, T source, Function<T, Number> reading) {
         registry.gauge(Metadata.builder().withName(name).withDescription(description).build(), source, reading);
+    }
+
+    // Metrics never break the work they measure; the registry is only asked once per name and tag, because
+    // Payara's registry fails under concurrent creation of the same metric.
+
+    private void increment(String name, String tag, String value) {
+        try {
+            counter(name, null, tag, value).inc();
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "metric " + name + " not updated", e);
+        }
+    }
+
+    private void update(String name, String tag, String value, long amount) {
+        try {
+            histogram(name, null, tag, value).update(amount);
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "metric " + name + " not updated", e);
+        }
+    }
+
+    private Counter counter(String name, String description, String tag, String value) {
+        return counters.computeIfAbsent(name + "|" + value, key -> {
+            synchronized (registry) {
+                var metadata = Metadata.builder().withName(name).withDescription(description == null ? "" : description);
+                return tag == null ? registry.counter(metadata.build()) : registry.counter(metadata.build(), new Tag(tag, value));
+            }
+        });
+    }
+
+    private Histogram histogram(String name, String description, String tag, String value) {
+        return histograms.computeIfAbsent(name + "|" + value, key -> {
+            synchronized (registry) {
+                var metadata = Metadata.builder().withName(name).withDescription(description == null ? "" : description);
+                return tag == null ? registry.histogram(metadata.build())
+                        : registry.histogram(metadata.build(), new Tag(tag, value));
+            }
+        });
     }
 }

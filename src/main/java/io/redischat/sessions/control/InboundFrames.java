@@ -4,7 +4,6 @@ import java.io.StringReader;
 import java.util.regex.Pattern;
 
 import jakarta.json.Json;
-import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -45,7 +44,34 @@ public final class InboundFrames {
         if (frame.stripLeading().startsWith("{")) {
             return parseJson(frame);
         }
-        return new InboundMessage(frame, null);
+        return new InboundMessage(wellFormed(frame), null);
+    }
+
+    /**
+     * Replaces unpaired surrogates (a JSON escape such as {@code \ud800} can produce them) by U+FFFD: such text
+     * cannot be encoded as UTF-8, neither into a WebSocket frame nor into Redis.
+     */
+    static String wellFormed(String text) {
+        StringBuilder fixed = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean paired = Character.isHighSurrogate(c) && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1));
+            if (paired) {
+                if (fixed != null) {
+                    fixed.append(c).append(text.charAt(i + 1));
+                }
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                if (fixed == null) {
+                    fixed = new StringBuilder(text.length()).append(text, 0, i);
+                }
+                fixed.append('\uFFFD');
+            } else if (fixed != null) {
+                fixed.append(c);
+            }
+        }
+        return fixed == null ? text : fixed.toString();
     }
 
     private static InboundMessage parseJson(String frame) throws Rejected {
@@ -54,7 +80,8 @@ public final class InboundFrames {
             json = reader.readObject();
         } catch (JsonParsingException e) {
             throw new Rejected(ErrorCode.MALFORMED_JSON, "malformed JSON: " + firstLine(e.getMessage()));
-        } catch (JsonException | IllegalStateException e) {
+        } catch (RuntimeException e) {
+            // JsonException, or the parser's own limits (nesting depth) as a plain RuntimeException
             throw new Rejected(ErrorCode.MALFORMED_JSON, "malformed JSON frame");
         }
         JsonValue content = json.get("content");
@@ -73,7 +100,7 @@ public final class InboundFrames {
         if (text.getString().isEmpty()) {
             throw new Rejected(ErrorCode.EMPTY_MESSAGE, "message is empty");
         }
-        return new InboundMessage(text.getString(), clientId);
+        return new InboundMessage(wellFormed(text.getString()), clientId);
     }
 
     private static String firstLine(String text) {

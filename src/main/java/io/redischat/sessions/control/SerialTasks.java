@@ -41,6 +41,7 @@ final class SerialTasks implements Executor {
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "task failed", e);
                 }
+                // an Error still ends the drain, but the finally below lets the next task run
             }
         } finally {
             draining.set(false);
