@@ -505,7 +505,9 @@ function sendMessage(text) {
     active.conversation.put({
         key: `p:${clientId}`, clientId, content: text, timestamp: Date.now(), isSent: true, status: 'pending',
     });
-    active.socket.send(frame); // if not connected it stays pending and goes out on the next connect
+    if (active.joined) {
+        active.socket.send(frame);
+    } // else it stays pending and goes out once the connected frame came (sending both ways would send it twice)
     chat.setNotice('');
     render(active.conversation);
     return null;

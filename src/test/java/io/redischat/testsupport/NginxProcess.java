@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
 public final class NginxProcess implements AutoCloseable {
 
     static final Path CONFIG = Path.of("docker/nginx/nginx.conf");
+    static final Path UPSTREAM = Path.of("docker/nginx/upstream-blue-green.conf");
 
     private final Path prefix;
     private final int port;
@@ -52,14 +53,14 @@ public final class NginxProcess implements AutoCloseable {
         }
     }
 
-    /** {@code nginx -t} on the repository's config made local: is it valid nginx configuration? */
-    public static String check(List<String> upstreams) {
+    /** {@code nginx -t} on the repository's config with one of its upstream files: is it valid configuration? */
+    public static String check(Path upstreamFile, List<String> upstreams) {
         try {
             Path prefix = Files.createTempDirectory("redis-chat-nginx-check-");
             Files.createDirectories(prefix.resolve("logs"));
             Path config = prefix.resolve("nginx.conf");
-            Files.writeString(config, localConfig(Files.readString(CONFIG), RedisServerProcess.freePort(), upstreams,
-                    prefix));
+            Files.writeString(config, localConfig(Files.readString(CONFIG), Files.readString(upstreamFile),
+                    RedisServerProcess.freePort(), upstreams, prefix));
             Process test = new ProcessBuilder(nginxBinary(), "-t", "-p", prefix.toString(), "-c", config.toString())
                     .redirectErrorStream(true).start();
             String output = new String(test.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -73,14 +74,28 @@ public final class NginxProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * The repository's nginx.conf with the upstream file it includes inlined, its app_* servers replaced by the
+     * given addresses, and the listen port made a free loopback port.
+     */
     static String localConfig(String config, int port, List<String> upstreams, Path prefix) {
+        try {
+            return localConfig(config, Files.readString(UPSTREAM), port, upstreams, prefix);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String localConfig(String config, String upstreamFile, int port, List<String> upstreams, Path prefix) {
         String servers = upstreams.stream()
-                .map(address -> "        server " + address + " max_fails=1 fail_timeout=2s;")
+                .map(address -> "    server " + address + " max_fails=1 fail_timeout=2s;")
                 .collect(Collectors.joining("\n"));
-        String local = config
-                .replaceFirst("(?m)^\\s*listen\\s+80;", Matcher.quoteReplacement("        listen 127.0.0.1:" + port + ";"))
+        String upstream = upstreamFile
                 .replaceAll("(?m)^\\s*server\\s+app_[a-z]+:8080[^;]*;\\n?", "")
                 .replaceFirst("upstream chat_app \\{\\n", Matcher.quoteReplacement("upstream chat_app {\n" + servers + "\n"));
+        String local = config
+                .replaceFirst("(?m)^\\s*listen\\s+80;", Matcher.quoteReplacement("        listen 127.0.0.1:" + port + ";"))
+                .replaceFirst("(?m)^\\s*include\\s+\\S*chat-upstream\\.conf;", Matcher.quoteReplacement(upstream));
         String temp = prefix.toString();
         return "pid " + temp + "/nginx.pid;\nerror_log " + temp + "/logs/error.log warn;\n"
                 + local.replaceFirst("http \\{", Matcher.quoteReplacement("http {\n    access_log " + temp

@@ -76,11 +76,7 @@ public class LiveSubscriber {
         loop = new Thread(this::run, "redis-chat-subscriber");
         loop.setDaemon(true);
         loop.start();
-        prober = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "redis-chat-pubsub-probe");
-            thread.setDaemon(true);
-            return thread;
-        });
+        prober = Executors.newSingleThreadScheduledExecutor(new DaemonThreadFactory("redis-chat-pubsub-probe"));
         prober.scheduleWithFixedDelay(this::probe, probeIntervalMs, probeIntervalMs, TimeUnit.MILLISECONDS);
     }
 

@@ -38,11 +38,8 @@ public class RedisProbe {
 
     @PostConstruct
     void start() {
-        probes = new ThreadPoolExecutor(1, 2, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(4), runnable -> {
-            Thread thread = new Thread(runnable, "redis-chat-probe");
-            thread.setDaemon(true);
-            return thread;
-        });
+        probes = new ThreadPoolExecutor(1, 2, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(4),
+                new DaemonThreadFactory("redis-chat-status-probe"));
     }
 
     @PreDestroy

@@ -17,6 +17,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.redischat.ops.control.ChatMetrics;
+import io.redischat.redis.control.DaemonThreadFactory;
 import io.redischat.redis.control.LiveSubscriber;
 import io.redischat.redis.control.RedisFailure;
 import io.redischat.sessions.entity.ChatMessage;
@@ -77,12 +78,7 @@ public class ChatRoom {
 
     @PostConstruct
     void start() {
-        var threadNumber = new AtomicInteger();
-        feedPool = Executors.newFixedThreadPool(feedThreads, runnable -> {
-            Thread thread = new Thread(runnable, "redis-chat-feed-" + threadNumber.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        feedPool = Executors.newFixedThreadPool(feedThreads, new DaemonThreadFactory("redis-chat-feed"));
         metrics.gauge("chat_connections_open", "open WebSocket connections on this instance", this,
                 ChatRoom::openConnections);
         metrics.gauge("chat_sessions_live", "persisted sessions with clients on this instance", this,

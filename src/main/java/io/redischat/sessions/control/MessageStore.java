@@ -11,7 +11,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -21,6 +20,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.redischat.ops.control.ChatMetrics;
+import io.redischat.redis.control.DaemonThreadFactory;
 import io.redischat.redis.control.LuaScript;
 import io.redischat.redis.control.RedisFailure;
 import io.redischat.redis.control.RedisConnection;
@@ -92,13 +92,8 @@ public class MessageStore {
 
     @PostConstruct
     void start() {
-        var threadNumber = new AtomicInteger();
         writers = new ThreadPoolExecutor(writerThreads, writerThreads, 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(queueCapacity), runnable -> {
-                    Thread thread = new Thread(runnable, "redis-chat-store-" + threadNumber.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
+                new ArrayBlockingQueue<>(queueCapacity), new DaemonThreadFactory("redis-chat-store"));
     }
 
     @PreDestroy
