@@ -8,6 +8,7 @@ import java.util.logging.Logger;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.metrics.Counter;
@@ -26,13 +27,21 @@ public class ChatMetrics {
     private static final Logger LOG = Logger.getLogger(ChatMetrics.class.getName());
 
     @Inject
-    MetricRegistry registry;
+    Instance<MetricRegistry> registries;
+
+    /** Null on a server without MicroProfile Metrics (WildFly uses Micrometer): metrics are then not kept. */
+    private MetricRegistry registry;
 
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, Histogram> histograms = new ConcurrentHashMap<>();
 
     @PostConstruct
     void describe() {
+        if (!registries.isResolvable()) {
+            LOG.info("no MicroProfile Metrics on this server: redis-chat keeps no metrics");
+            return;
+        }
+        registry = registries.get();
         counter("chat_messages_received", "messages received from WebSocket clients", null, null);
         counter("chat_messages_persisted", "messages Redis confirmed (stored with their reply)", null, null);
         counter("chat_messages_failed", "persisted-session messages Redis did not store", null, null);
@@ -73,6 +82,9 @@ public class ChatMetrics {
     }
 
     public <T> void gauge(String name, String description, T source, Function<T, Number> reading) {
+        if (registry == null) {
+            return;
+        }
         registry.gauge(Metadata.builder().withName(name).withDescription(description).build(), source, reading);
     }
 
@@ -80,6 +92,9 @@ public class ChatMetrics {
     // Payara's registry fails under concurrent creation of the same metric.
 
     private void increment(String name, String tag, String value) {
+        if (registry == null) {
+            return;
+        }
         try {
             counter(name, null, tag, value).inc();
         } catch (RuntimeException e) {
@@ -88,6 +103,9 @@ public class ChatMetrics {
     }
 
     private void update(String name, String tag, String value, long amount) {
+        if (registry == null) {
+            return;
+        }
         try {
             histogram(name, null, tag, value).update(amount);
         } catch (RuntimeException e) {

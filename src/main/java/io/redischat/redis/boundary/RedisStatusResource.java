@@ -7,6 +7,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import io.redischat.redis.control.LiveSubscriber;
 import io.redischat.redis.control.RedisProbe;
 import io.redischat.redis.entity.RedisStatus;
 
@@ -19,8 +20,11 @@ public class RedisStatusResource {
     @Inject
     RedisProbe probe;
 
+    @Inject
+    LiveSubscriber subscriber;
+
     @GET
     public RedisStatus status() {
-        return probe.status();
+        return probe.status().withPubsub(subscriber.delivering());
     }
 }

@@ -52,21 +52,21 @@ public class RedisProbe {
         try {
             url = redis.redisUrl().toString();
         } catch (IllegalArgumentException e) {
-            return new RedisStatus(true, false, "invalid", defaultTtl, null, null, e.getMessage());
+            return new RedisStatus(true, false, "invalid", defaultTtl, null, null, null, e.getMessage());
         }
         try {
             double latency = CompletableFuture.supplyAsync(this::ping, probes).get(timeoutMs, TimeUnit.MILLISECONDS);
-            return new RedisStatus(true, true, url, defaultTtl, version, latency, null);
+            return new RedisStatus(true, true, url, defaultTtl, version, latency, null, null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new RedisStatus(true, false, url, defaultTtl, null, null, "interrupted");
+            return new RedisStatus(true, false, url, defaultTtl, null, null, null, "interrupted");
         } catch (Exception e) {
             version = null;
             if (e instanceof java.util.concurrent.ExecutionException failed
                     && failed.getCause() instanceof RuntimeException cause) {
                 redis.connectionFailed(cause);
             }
-            return new RedisStatus(true, false, url, defaultTtl, null, null, RedisFailure.describe(e));
+            return new RedisStatus(true, false, url, defaultTtl, null, null, null, RedisFailure.describe(e));
         }
     }
 

@@ -2,6 +2,8 @@ package io.redischat.sessions.boundary;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -175,11 +177,17 @@ public class ChatEndpoint {
         closeNow(socket, code, message);
     }
 
+    /**
+     * Closes a socket refused in {@code @OnOpen} a moment later, on another thread: closing while the container is
+     * still finishing the upgrade made Payara's Grizzly fail that request and, now and then, the next one.
+     */
     private static void closeNow(Session socket, CloseCodes code, String reason) {
-        try {
-            socket.close(new CloseReason(code, reason));
-        } catch (java.io.IOException e) {
-            LOG.log(Level.FINE, "close failed", e);
-        }
+        CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS).execute(() -> {
+            try {
+                socket.close(new CloseReason(code, reason));
+            } catch (java.io.IOException | IllegalStateException e) {
+                LOG.log(Level.FINE, "close failed", e);
+            }
+        });
     }
 }

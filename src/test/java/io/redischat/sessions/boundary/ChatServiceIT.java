@@ -69,6 +69,8 @@ class ChatServiceIT {
         assertEquals("redis://127.0.0.1:" + redis.port() + "/0", status.getString("redis_url"));
         assertEquals(300, status.getInt("default_ttl"));
         assertTrue(status.getString("redis_version").matches("\\d+\\.\\d+\\.\\d+"), response.body());
+        assertTrue(status.getJsonNumber("latency_ms").doubleValue() >= 0, response.body());
+        assertTrue(status.getBoolean("pubsub_delivering"), response.body());
         assertEquals(200, service.get("api/redis/status").status(), "without the trailing slash too");
     }
 
