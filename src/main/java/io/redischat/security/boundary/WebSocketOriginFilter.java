@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -29,8 +30,8 @@ public class WebSocketOriginFilter extends HttpFilter {
     private static final Logger LOG = Logger.getLogger(WebSocketOriginFilter.class.getName());
 
     @Inject
-    @ConfigProperty(name = "chat.websocket.allowed-origins", defaultValue = " ")
-    String allowedOrigins;
+    @ConfigProperty(name = "chat.websocket.allowed-origins")
+    Optional<String> allowedOrigins;
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -48,7 +49,7 @@ public class WebSocketOriginFilter extends HttpFilter {
     }
 
     boolean isAllowed(String origin, HttpServletRequest request) {
-        Set<String> listed = Arrays.stream(allowedOrigins.split(","))
+        Set<String> listed = Arrays.stream(allowedOrigins.orElse("").split(","))
                 .map(String::trim).filter(s -> !s.isEmpty())
                 .map(s -> s.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
         String normalized = origin.trim().toLowerCase(Locale.ROOT);
