@@ -58,7 +58,8 @@ class ReliabilityIT {
                 "CHAT_CONNECTION_MAX_MESSAGES_PER_SECOND", "100",
                 "CHAT_CONNECTION_SEND_BUFFER_BYTES", "65536",
                 "CHAT_CONNECTION_MAX_PENDING_WRITES", "32",
-                "CHAT_SESSION_MAX_CONNECTIONS", "6"));
+                "CHAT_SESSION_MAX_CONNECTIONS", "6",
+                "CHAT_MAX_CONNECTIONS", "14"));
         app = PayaraMicroProcess.start(ENVIRONMENT);
         service = app.client();
     }
@@ -287,8 +288,21 @@ class ReliabilityIT {
             try (ChatSocket seventh = service.socket(session, null)) {
                 ChatSocket.Closed closed = seventh.awaitClose(Duration.ofSeconds(10));
                 assertEquals(1013, closed.code());
-                assertTrue(closed.reason().contains("too many connections"), closed.reason());
+                assertTrue(closed.reason().contains("too many connections to this session"), closed.reason());
             }
+            // the instance limit (14) counts every socket; closed ones were given back
+            ChatSocket.Closed refused = null;
+            for (int i = 0; i < 20 && refused == null; i++) {
+                ChatSocket socket = service.socket(session + "-" + i, null);
+                if (socket.connectedFrame() == null) {
+                    refused = socket.awaitClose(Duration.ofSeconds(10));
+                }
+                sockets.add(socket);
+            }
+            assertNotNull(refused, "the instance limit refused a socket");
+            assertEquals(1013, refused.code());
+            assertTrue(refused.reason().contains("too many connections on this instance"), refused.reason());
+            assertTrue(sockets.size() <= 15, sockets.size() + " sockets before the refusal");
         } finally {
             sockets.forEach(ChatSocket::close);
         }
