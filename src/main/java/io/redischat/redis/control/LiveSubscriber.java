@@ -154,10 +154,6 @@ public class LiveSubscriber {
         return lastError;
     }
 
-    public int channelCount() {
-        return listeners.size();
-    }
-
     private long staleAfterMs() {
         return Math.max(3000, 3 * probeIntervalMs);
     }

@@ -24,12 +24,10 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  */
 public final class LuaScript {
 
-    private final String name;
     private final String source;
     private final String sha;
 
-    private LuaScript(String name, String source) {
-        this.name = name;
+    private LuaScript(String source) {
         this.source = source;
         this.sha = sha1(source);
     }
@@ -39,7 +37,7 @@ public final class LuaScript {
             if (in == null) {
                 throw new IllegalStateException("Lua script not on the class path: " + resourceName);
             }
-            return new LuaScript(resourceName, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return new LuaScript(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -112,10 +110,6 @@ public final class LuaScript {
         NotReplicatedException(String message) {
             super(message, null, false, false);
         }
-    }
-
-    public String name() {
-        return name;
     }
 
     private static String sha1(String text) {

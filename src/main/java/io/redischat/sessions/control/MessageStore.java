@@ -101,10 +101,6 @@ public class MessageStore {
         writers.shutdown();
     }
 
-    public long ttlSeconds() {
-        return ttlSeconds;
-    }
-
     /**
      * Stores a user message and its reply {@code Message #N: content}. Completes when Redis confirmed both, or
      * exceptionally with a {@link RedisUnavailableException} saying why nothing was stored.

@@ -18,8 +18,4 @@ public record HistoryQuery(Integer limit, Long since, Long before) {
     public static HistoryQuery after(long seq) {
         return new HistoryQuery(null, seq, null);
     }
-
-    public boolean isPaged() {
-        return limit != null || since != null || before != null;
-    }
 }
