@@ -1,0 +1,4 @@
+/**
+ * The REST API's error record.
+ */
+package io.redischat.api.entity;

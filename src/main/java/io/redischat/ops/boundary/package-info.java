@@ -1,0 +1,4 @@
+/**
+ * MicroProfile Health checks: liveness and Redis readiness.
+ */
+package io.redischat.ops.boundary;

@@ -1,0 +1,4 @@
+/**
+ * The service's MicroProfile Metrics.
+ */
+package io.redischat.ops.control;

@@ -1,0 +1,4 @@
+/**
+ * The Redis connection from MicroProfile Config, its pub/sub subscriber, status probe and Lua scripts.
+ */
+package io.redischat.redis.control;

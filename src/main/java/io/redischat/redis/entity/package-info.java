@@ -1,0 +1,4 @@
+/**
+ * The Redis status record.
+ */
+package io.redischat.redis.entity;

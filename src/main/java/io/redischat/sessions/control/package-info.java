@@ -1,0 +1,4 @@
+/**
+ * The logic of chat sessions: the Redis message store, live fan-out per session (feeds), connections, frame parsing.
+ */
+package io.redischat.sessions.control;
