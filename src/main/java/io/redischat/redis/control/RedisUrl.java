@@ -85,9 +85,12 @@ public record RedisUrl(Mode mode, List<HostAndPort> nodes, String user, String p
                 + (masterName == null ? "" : "?master=" + masterName);
     }
 
-    /** Masks whatever sits between {@code ://} and {@code @} of a URL that could not even be parsed. */
+    /**
+     * Masks everything between {@code ://} and the last {@code @} of a URL that could not even be parsed: a
+     * password may itself hold '/' or '@'.
+     */
     static String masked(String text) {
-        return text == null ? "null" : text.replaceAll("://[^/]*@", "://****@");
+        return text == null ? "null" : text.replaceAll("(?s)://.*@", "://****@");
     }
 
     private static HostAndPort node(String text, int defaultPort) {
