@@ -117,24 +117,20 @@ public final class NginxProcess implements AutoCloseable {
     }
 
     private void awaitListening() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("nginx exited: " + errorLog());
-            }
-            try (var socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException notYet) {
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
+        Await.until(() -> !process.isAlive() || listening(), java.time.Duration.ofSeconds(10),
+                "nginx listening on " + port);
+        if (!process.isAlive()) {
+            throw new IllegalStateException("nginx exited: " + errorLog());
         }
-        throw new IllegalStateException("nginx did not listen on " + port);
+    }
+
+    private boolean listening() {
+        try (var socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException notYet) {
+            return false;
+        }
     }
 
     @Override

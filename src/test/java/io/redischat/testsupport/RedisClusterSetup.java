@@ -2,6 +2,7 @@ package io.redischat.testsupport;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -22,8 +23,8 @@ public final class RedisClusterSetup implements AutoCloseable {
         nodes.forEach(n -> command.add("127.0.0.1:" + n.port()));
         command.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
         run(command);
-        RedisSentinelSetup.await(() -> nodes.stream().allMatch(n ->
-                n.command("CLUSTER", "INFO").contains("cluster_state:ok")), "cluster state ok on every node");
+        Await.until(() -> nodes.stream().allMatch(n -> n.command("CLUSTER", "INFO").contains("cluster_state:ok")),
+                Duration.ofSeconds(30), "cluster state ok on every node");
     }
 
     public String url() {

@@ -47,34 +47,14 @@ public final class RedisSentinelSetup implements AutoCloseable {
     }
 
     private static void awaitLinked(RedisServerProcess replica) {
-        await(() -> replica.command("INFO", "replication").contains("master_link_status:up"),
-                "replica linked to master");
+        Await.until(() -> replica.command("INFO", "replication").contains("master_link_status:up"),
+                Duration.ofSeconds(30), "replica linked to master");
     }
 
     private void awaitSentinelsSeeReplicas() {
-        await(() -> sentinels.stream().allMatch(s -> replicas.stream().allMatch(r ->
+        Await.until(() -> sentinels.stream().allMatch(s -> replicas.stream().allMatch(r ->
                 s.command("SENTINEL", "replicas", MASTER_NAME).contains(Integer.toString(r.port())))),
-                "sentinels know the replicas");
-    }
-
-    public static void await(java.util.function.BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (condition.getAsBoolean()) {
-                    return;
-                }
-            } catch (RuntimeException notYet) {
-                // keep waiting
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        throw new IllegalStateException("timed out waiting for: " + what);
+                Duration.ofSeconds(30), "sentinels know the replicas");
     }
 
     @Override

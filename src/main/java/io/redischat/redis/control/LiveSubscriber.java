@@ -104,17 +104,8 @@ public class LiveSubscriber {
     public CompletableFuture<Void> subscribe(String channel, ChannelListener listener) {
         listeners.put(channel, listener);
         CompletableFuture<Void> confirmed = pending.computeIfAbsent(channel, c -> new CompletableFuture<>());
-        Subscription subscription = current;
-        if (subscription != null && subscription.isSubscribed()) {
-            try {
-                synchronized (subscription) {
-                    subscription.subscribe(channel);
-                }
-            } catch (RuntimeException e) {
-                // the loop resubscribes every listener's channel when it reconnects
-                LOG.log(Level.FINE, "subscribe " + channel + " deferred", e);
-            }
-        }
+        // if not subscribed now, the loop subscribes every listener's channel when it (re)connects
+        onCurrentSubscription(subscription -> subscription.subscribe(channel), "subscribe " + channel);
         return confirmed;
     }
 
@@ -124,15 +115,21 @@ public class LiveSubscriber {
         if (waiting != null) {
             waiting.cancel(false);
         }
+        onCurrentSubscription(subscription -> subscription.unsubscribe(channel), "unsubscribe " + channel);
+    }
+
+    /** Sends a (un)subscribe on the live connection, if there is one; a failure waits for the reconnect. */
+    private void onCurrentSubscription(java.util.function.Consumer<Subscription> command, String what) {
         Subscription subscription = current;
-        if (subscription != null && subscription.isSubscribed()) {
-            try {
-                synchronized (subscription) {
-                    subscription.unsubscribe(channel);
-                }
-            } catch (RuntimeException e) {
-                LOG.log(Level.FINE, "unsubscribe " + channel + " failed", e);
+        if (subscription == null || !subscription.isSubscribed()) {
+            return;
+        }
+        try {
+            synchronized (subscription) {
+                command.accept(subscription);
             }
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, what + " failed; the reconnect will redo it", e);
         }
     }
 

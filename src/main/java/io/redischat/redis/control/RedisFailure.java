@@ -2,6 +2,9 @@ package io.redischat.redis.control;
 
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
+import java.util.Locale;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
 
@@ -9,75 +12,79 @@ import redis.clients.jedis.exceptions.JedisAccessControlException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 
-/** Turns a Redis client failure into a short reason for people, without credentials or stack traces. */
+/**
+ * Classifies a Redis client failure once, for people (a short reason without credentials or stack traces) and for
+ * metrics (a label).
+ */
 public final class RedisFailure {
+
+    /** What went wrong; {@link #label()} is the metrics tag. */
+    public enum Kind {
+        NOT_REPLICATED, OVERLOAD, TIMEOUT, AUTH, CONNECTION, REDIS_ERROR, OTHER;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     private RedisFailure() {
     }
 
     public static String describe(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root
-                && (root instanceof java.util.concurrent.CompletionException
-                || root instanceof java.util.concurrent.ExecutionException)) {
-            root = root.getCause();
-        }
+        Throwable root = unwrapped(failure);
         if (root instanceof RedisUnavailableException known) {
             return known.getMessage();
         }
-        if (root instanceof LuaScript.NotReplicatedException) {
-            return root.getMessage();
-        }
-        if (root instanceof RejectedExecutionException) {
-            return "too many requests waiting for Redis";
-        }
-        if (root instanceof TimeoutException || hasCause(root, SocketTimeoutException.class)) {
-            return "Redis did not answer in time";
-        }
-        if (hasCause(root, ConnectException.class)) {
-            return "connection refused";
-        }
-        if (hasCause(root, JedisAccessControlException.class)) {
-            return "authentication failed (check the user and password in CHANNEL_REDIS_URL)";
-        }
-        if (root instanceof JedisConnectionException) {
-            return "connection failed";
-        }
-        if (root instanceof JedisDataException data) {
-            String text = data.getMessage() == null ? "" : data.getMessage();
-            return "Redis error: " + text.split("\n", 2)[0];
-        }
-        return root.getClass().getSimpleName();
+        return switch (kindOf(root)) {
+            case NOT_REPLICATED -> root.getMessage();
+            case OVERLOAD -> "too many requests waiting for Redis";
+            case TIMEOUT -> "Redis did not answer in time";
+            case AUTH -> "authentication failed (check the user and password in CHANNEL_REDIS_URL)";
+            case CONNECTION -> hasCause(root, ConnectException.class) ? "connection refused" : "connection failed";
+            case REDIS_ERROR -> "Redis error: " + (root.getMessage() == null ? "" : root.getMessage().split("\n", 2)[0]);
+            case OTHER -> root.getClass().getSimpleName();
+        };
     }
 
     /** A short label of the failure for metrics: timeout, connection, auth, overload, not_replicated, redis_error. */
     public static String kind(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root
-                && (root instanceof java.util.concurrent.CompletionException
-                || root instanceof java.util.concurrent.ExecutionException
-                || root instanceof RedisUnavailableException)) {
-            root = root.getCause();
+        Throwable root = unwrapped(failure);
+        while (root instanceof RedisUnavailableException && root.getCause() != null) {
+            root = unwrapped(root.getCause());
         }
+        return kindOf(root).label();
+    }
+
+    private static Kind kindOf(Throwable root) {
         if (root instanceof LuaScript.NotReplicatedException) {
-            return "not_replicated";
+            return Kind.NOT_REPLICATED;
         }
         if (root instanceof RejectedExecutionException) {
-            return "overload";
+            return Kind.OVERLOAD;
         }
         if (root instanceof TimeoutException || hasCause(root, SocketTimeoutException.class)) {
-            return "timeout";
+            return Kind.TIMEOUT;
         }
         if (hasCause(root, JedisAccessControlException.class)) {
-            return "auth";
+            return Kind.AUTH;
         }
         if (root instanceof JedisConnectionException || hasCause(root, ConnectException.class)) {
-            return "connection";
+            return Kind.CONNECTION;
         }
         if (root instanceof JedisDataException) {
-            return "redis_error";
+            return Kind.REDIS_ERROR;
         }
-        return "other";
+        return Kind.OTHER;
+    }
+
+    /** The failure inside the wrappers asynchronous execution adds. */
+    private static Throwable unwrapped(Throwable failure) {
+        Throwable root = failure;
+        while ((root instanceof CompletionException || root instanceof ExecutionException)
+                && root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
     }
 
     private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {

@@ -48,10 +48,16 @@ public class WebSocketOriginFilter extends HttpFilter {
         response.getWriter().write("{\"success\":false,\"error\":\"origin not allowed\"}");
     }
 
-    boolean isAllowed(String origin, HttpServletRequest request) {
-        Set<String> listed = Arrays.stream(allowedOrigins.orElse("").split(","))
+    private Set<String> listed = Set.of();
+
+    @Override
+    public void init() {
+        listed = Arrays.stream(allowedOrigins.orElse("").split(","))
                 .map(String::trim).filter(s -> !s.isEmpty())
-                .map(s -> s.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+                .map(s -> s.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+    }
+
+    boolean isAllowed(String origin, HttpServletRequest request) {
         String normalized = origin.trim().toLowerCase(Locale.ROOT);
         if (listed.contains("*") || listed.contains(normalized)) {
             return true;
