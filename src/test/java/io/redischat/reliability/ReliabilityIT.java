@@ -231,7 +231,7 @@ class ReliabilityIT {
         try (ChatSocket slow = service.persistentSocket(session);
              ChatSocket fast = service.persistentSocket(session)) {
             slow.stopReading();
-            int messages = 150;
+            int messages = 400; // about 48 MB of frames: far beyond what socket buffers on both sides can hold
             var sending = CompletableFuture.runAsync(() -> {
                 for (int i = 0; i < messages; i++) {
                     fast.send(i + big);
