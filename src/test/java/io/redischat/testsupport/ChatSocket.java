@@ -23,6 +23,13 @@ public final class ChatSocket implements AutoCloseable {
     }
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** Threads that wait for handshakes, as many as are opened at once. */
+    private static final java.util.concurrent.ExecutorService OPENERS = java.util.concurrent.Executors
+            .newCachedThreadPool(task -> {
+                Thread thread = new Thread(task, "chat-socket-opener");
+                thread.setDaemon(true);
+                return thread;
+            });
 
     private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
     /** {@code sync} frames (about the live feed itself) are kept apart so message sequences read cleanly. */
@@ -32,7 +39,14 @@ public final class ChatSocket implements AutoCloseable {
     private JsonObject connected;
     private volatile boolean reading = true;
 
+    private final String sendOnOpen;
+
     private ChatSocket(URI uri, java.util.Map<String, String> headers) {
+        this(uri, headers, null);
+    }
+
+    private ChatSocket(URI uri, java.util.Map<String, String> headers, String sendOnOpen) {
+        this.sendOnOpen = sendOnOpen;
         var builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
         headers.forEach(builder::header);
         this.socket = builder.buildAsync(uri, new Listener())
@@ -47,6 +61,14 @@ public final class ChatSocket implements AutoCloseable {
     /** Connects with extra handshake headers (an Origin, say); throws if the server refuses the handshake. */
     public static ChatSocket connect(URI uri, java.util.Map<String, String> headers) {
         return new ChatSocket(uri, headers);
+    }
+
+    /**
+     * Connects and sends {@code text} from the socket's open callback, before any frame of the server was read: the
+     * way browser clients that send in {@code onopen} behave.
+     */
+    public static CompletableFuture<ChatSocket> connectSendingOnOpen(URI uri, String text) {
+        return CompletableFuture.supplyAsync(() -> new ChatSocket(uri, java.util.Map.of(), text), OPENERS);
     }
 
     /** Consumes the server's {@code connected} frame; returns at once if the server closes the socket instead. */
@@ -91,6 +113,12 @@ public final class ChatSocket implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
+        }
+    }
+
+    public static JsonObject json(String frame) {
+        try (var reader = Json.createReader(new StringReader(frame))) {
+            return reader.readObject();
         }
     }
 
@@ -165,6 +193,14 @@ public final class ChatSocket implements AutoCloseable {
 
     private final class Listener implements WebSocket.Listener {
         private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            if (sendOnOpen != null) {
+                webSocket.sendText(sendOnOpen, true);
+            }
+            webSocket.request(1);
+        }
 
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {

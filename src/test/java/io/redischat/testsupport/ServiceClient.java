@@ -73,9 +73,13 @@ public final class ServiceClient {
      * missed from then on.
      */
     public ChatSocket socket(String sessionPath, String query) {
-        String ws = "ws://" + base.getHost() + ":" + base.getPort() + base.getPath() + "ws/" + sessionPath
-                + (query == null ? "" : "?" + query);
-        return ChatSocket.connect(URI.create(ws)).awaitConnected();
+        return ChatSocket.connect(webSocketUri(sessionPath, query)).awaitConnected();
+    }
+
+    /** {@code ws://.../ws/{session}?query}. */
+    public URI webSocketUri(String sessionPath, String query) {
+        return URI.create("ws://" + base.getHost() + ":" + base.getPort() + base.getPath() + "ws/" + sessionPath
+                + (query == null ? "" : "?" + query));
     }
 
     public ChatSocket persistentSocket(String session) {

@@ -10,7 +10,7 @@ import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 
 import io.redischat.api.entity.ErrorResponse;
-import io.redischat.redis.control.RedisUnavailableException;
+import io.redischat.sessions.control.HistoryUnavailableException;
 
 /** Every failure of the REST API leaves as {@code {"success":false,"error":"..."}} with a fitting status. */
 @Provider
@@ -23,7 +23,7 @@ public class ErrorResponses implements ExceptionMapper<Throwable> {
         if (failure instanceof BadRequestException bad) {
             return of(Response.Status.BAD_REQUEST.getStatusCode(), bad.getMessage());
         }
-        if (failure instanceof RedisUnavailableException redis) {
+        if (failure instanceof HistoryUnavailableException redis) {
             return of(Response.Status.SERVICE_UNAVAILABLE.getStatusCode(), redis.getMessage());
         }
         if (failure instanceof WebApplicationException web) {

@@ -8,7 +8,8 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
 
 import io.redischat.redis.control.LiveSubscriber;
-import io.redischat.sessions.control.ChatRoom;
+import io.redischat.sessions.control.ConnectionLimits;
+import io.redischat.sessions.control.SessionFeeds;
 
 /**
  * Alive while the service's own machinery runs (the pub/sub loop thread). Redis being down does not make the
@@ -22,14 +23,17 @@ public class ServiceLivenessCheck implements HealthCheck {
     LiveSubscriber subscriber;
 
     @Inject
-    ChatRoom room;
+    ConnectionLimits limits;
+
+    @Inject
+    SessionFeeds feeds;
 
     @Override
     public HealthCheckResponse call() {
         return HealthCheckResponse.named("chat")
                 .status(subscriber.running())
-                .withData("open_connections", room.openConnections())
-                .withData("live_sessions", room.liveSessions())
+                .withData("open_connections", limits.openConnections())
+                .withData("live_sessions", feeds.liveSessions())
                 .build();
     }
 }

@@ -1,5 +1,7 @@
 package io.redischat.redis.control;
 
+import io.redischat.sessions.control.DaemonThreadFactory;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +17,13 @@ import java.util.logging.Logger;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.redischat.ops.control.ChatMetrics;
 
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.HostAndPort;
@@ -50,6 +56,9 @@ public class LiveSubscriber {
     RedisConnection redis;
 
     @Inject
+    ChatMetrics metrics;
+
+    @Inject
     @ConfigProperty(name = "chat.redis.key-prefix", defaultValue = "chat")
     String keyPrefix;
 
@@ -60,6 +69,7 @@ public class LiveSubscriber {
     private final Map<String, ChannelListener> listeners = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Void>> pending = new ConcurrentHashMap<>();
     private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
+    private final Object commandOrder = new Object();
 
     private volatile boolean running;
     private volatile Subscription current;
@@ -100,22 +110,38 @@ public class LiveSubscriber {
         return keyPrefix + ":probe:" + instanceId;
     }
 
-    /** Subscribes; completes when Redis confirmed the subscription (at once if it already was). */
-    public CompletableFuture<Void> subscribe(String channel, ChannelListener listener) {
-        listeners.put(channel, listener);
-        CompletableFuture<Void> confirmed = pending.computeIfAbsent(channel, c -> new CompletableFuture<>());
-        // if not subscribed now, the loop subscribes every listener's channel when it (re)connects
-        onCurrentSubscription(subscription -> subscription.subscribe(channel), "subscribe " + channel);
-        return confirmed;
+    /** Created with the application, so the pub/sub connection and its metrics exist before the first client. */
+    void onStartup(@Observes @Initialized(ApplicationScoped.class) Object application) {
+        metrics.gauge("chat_pubsub_reconnects", "times the Redis pub/sub connection was made again", this,
+                LiveSubscriber::reconnects);
     }
 
-    public void unsubscribe(String channel) {
-        listeners.remove(channel);
-        CompletableFuture<Void> waiting = pending.remove(channel);
-        if (waiting != null) {
-            waiting.cancel(false);
+    /**
+     * Subscribes the listener in place of any other of the channel; completes when Redis confirmed the subscription
+     * (at once if it already was). Subscribes and unsubscribes go out in the order they were called.
+     */
+    public CompletableFuture<Void> subscribe(String channel, ChannelListener listener) {
+        synchronized (commandOrder) {
+            listeners.put(channel, listener);
+            CompletableFuture<Void> confirmed = pending.computeIfAbsent(channel, c -> new CompletableFuture<>());
+            // if not subscribed now, the loop subscribes every listener's channel when it (re)connects
+            onCurrentSubscription(subscription -> subscription.subscribe(channel), "subscribe " + channel);
+            return confirmed;
         }
-        onCurrentSubscription(subscription -> subscription.unsubscribe(channel), "unsubscribe " + channel);
+    }
+
+    /** Unsubscribes the channel if this listener is still the one subscribed to it. */
+    public void unsubscribe(String channel, ChannelListener listener) {
+        synchronized (commandOrder) {
+            if (!listeners.remove(channel, listener)) {
+                return;
+            }
+            CompletableFuture<Void> waiting = pending.remove(channel);
+            if (waiting != null) {
+                waiting.cancel(false);
+            }
+            onCurrentSubscription(subscription -> subscription.unsubscribe(channel), "unsubscribe " + channel);
+        }
     }
 
     /** Sends a (un)subscribe on the live connection, if there is one; a failure waits for the reconnect. */
@@ -233,6 +259,7 @@ public class LiveSubscriber {
             if (channel.equals(probeChannel())) {
                 established = true;
                 lastProbeNanos = System.nanoTime();
+                redis.recordAnswer();
                 List<String> channels = new ArrayList<>(listeners.keySet());
                 if (!channels.isEmpty()) {
                     synchronized (this) {
@@ -255,6 +282,7 @@ public class LiveSubscriber {
         public void onMessage(String channel, String message) {
             if (channel.equals(probeChannel())) {
                 lastProbeNanos = System.nanoTime();
+                redis.recordAnswer();
                 return;
             }
             ChannelListener listener = listeners.get(channel);

@@ -87,7 +87,15 @@ public class RedisConnection {
     @ConfigProperty(name = "redis.tls.truststore-type", defaultValue = "PKCS12")
     String truststoreType;
 
+    @Inject
+    @ConfigProperty(name = "chat.redis.fail-fast-ms", defaultValue = "500")
+    long failFastMs;
+
     private volatile UnifiedJedis client;
+    /** After a connection failure or timeout, writes fail at once for a moment instead of each waiting it out. */
+    private volatile long failFastUntilNanos;
+    private volatile boolean failingFast;
+    private volatile String lastFailure;
     private final AtomicInteger subscriberRotation = new AtomicInteger();
 
     public RedisUrl redisUrl() {
@@ -184,6 +192,32 @@ public class RedisConnection {
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot read redis.tls.truststore " + truststore.get() + ": "
                     + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** Why writes should fail at once now (Redis just failed and nothing has answered since), or null. */
+    public String failingFast() {
+        if (failingFast && System.nanoTime() - failFastUntilNanos < 0) {
+            return lastFailure;
+        }
+        return null;
+    }
+
+    /** A command failed: a timeout or a broken connection opens the fail-fast window and drops idle connections. */
+    public void recordFailure(RuntimeException failure) {
+        connectionFailed(failure);
+        RedisFailure.Kind kind = RedisFailure.kindOf(failure);
+        if (kind == RedisFailure.Kind.TIMEOUT || kind == RedisFailure.Kind.CONNECTION) {
+            lastFailure = RedisFailure.describe(failure);
+            failFastUntilNanos = System.nanoTime() + failFastMs * 1_000_000;
+            failingFast = true;
+        }
+    }
+
+    /** Redis answered (a status check, the pub/sub probe, a read or a write): the fail-fast window ends. */
+    public void recordAnswer() {
+        if (failingFast) {
+            failingFast = false;
         }
     }
 

@@ -35,7 +35,7 @@ public final class RedisFailure {
         if (root instanceof RedisUnavailableException known) {
             return known.getMessage();
         }
-        return switch (kindOf(root)) {
+        return switch (classify(root)) {
             case NOT_REPLICATED -> root.getMessage();
             case OVERLOAD -> "too many requests waiting for Redis";
             case TIMEOUT -> "Redis did not answer in time";
@@ -48,14 +48,26 @@ public final class RedisFailure {
 
     /** A short label of the failure for metrics: timeout, connection, auth, overload, not_replicated, redis_error. */
     public static String kind(Throwable failure) {
+        return kindOf(failure).label();
+    }
+
+    /**
+     * The connection broke (refused, reset, broken pipe): unlike a timeout, Redis did not stall, so the same command
+     * on a fresh connection is worth one more try.
+     */
+    public static boolean isDeadConnection(Throwable failure) {
+        return kindOf(failure) == Kind.CONNECTION;
+    }
+
+    static Kind kindOf(Throwable failure) {
         Throwable root = unwrapped(failure);
         while (root instanceof RedisUnavailableException && root.getCause() != null) {
             root = unwrapped(root.getCause());
         }
-        return kindOf(root).label();
+        return classify(root);
     }
 
-    private static Kind kindOf(Throwable root) {
+    private static Kind classify(Throwable root) {
         if (root instanceof LuaScript.NotReplicatedException) {
             return Kind.NOT_REPLICATED;
         }

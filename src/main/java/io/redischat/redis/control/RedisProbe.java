@@ -1,5 +1,7 @@
 package io.redischat.redis.control;
 
+import io.redischat.sessions.control.DaemonThreadFactory;
+
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -74,6 +76,7 @@ public class RedisProbe {
         var client = redis.client();
         long started = System.nanoTime();
         client.ping();
+        redis.recordAnswer();
         double latencyMs = (System.nanoTime() - started) / 1_000_000.0;
         if (version == null) {
             try {

@@ -22,15 +22,16 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.redischat.ops.control.ChatMetrics;
 import io.redischat.sessions.control.ChatConnection;
-import io.redischat.sessions.control.ChatRoom;
+import io.redischat.sessions.control.ConnectionLimits;
 import io.redischat.sessions.control.InboundFrames;
+import io.redischat.sessions.control.MessageIntake;
 import io.redischat.sessions.control.SessionIds;
 import io.redischat.sessions.entity.ErrorCode;
 import io.redischat.sessions.entity.ResumePoint;
 
 /**
  * {@code ws://host/chat/ws/{session_id}?redis_persistence=true}: one client in one chat session. Translates
- * WebSocket events into {@link ChatRoom} calls; the frames it sends are documented in the README.
+ * WebSocket events into {@link MessageIntake} calls; the frames it sends are documented in the README.
  */
 @ServerEndpoint("/ws/{session_id}")
 public class ChatEndpoint {
@@ -38,7 +39,10 @@ public class ChatEndpoint {
     private static final Logger LOG = Logger.getLogger(ChatEndpoint.class.getName());
 
     @Inject
-    ChatRoom room;
+    ConnectionLimits limits;
+
+    @Inject
+    MessageIntake intake;
 
     @Inject
     @ConfigProperty(name = "chat.message.max-bytes", defaultValue = "65536")
@@ -75,7 +79,7 @@ public class ChatEndpoint {
             refuse(socket, CloseCodes.VIOLATED_POLICY, "invalid_parameter", e.getMessage());
             return;
         }
-        String refusal = room.admit(sessionId);
+        String refusal = limits.admit(sessionId);
         if (refusal != null) {
             closeNow(socket, CloseCodes.TRY_AGAIN_LATER, refusal);
             return;
@@ -83,7 +87,7 @@ public class ChatEndpoint {
         // the container closes with 1009 beyond this
         socket.setMaxTextMessageBufferSize(maxMessageBytes);
         connection = new ChatConnection(socket, sessionId, persistence, sendBufferBytes);
-        room.join(connection, resume, maxMessageBytes);
+        intake.open(connection, resume, maxMessageBytes);
         LOG.info(() -> "ws connect session=" + sessionId + " socket=" + socket.getId() + " persistence=" + persistence);
     }
 
@@ -99,22 +103,23 @@ public class ChatEndpoint {
         }
         if (!connection.tryAcquireMessage(maxMessagesPerSecond)) {
             metrics.rejected("rate_limited");
-            room.reject(connection, ErrorCode.RATE_LIMITED,
+            intake.reject(connection, ErrorCode.RATE_LIMITED,
                     "more than " + maxMessagesPerSecond + " messages a second: this one was dropped, send it again", null);
             return;
         }
         try {
-            room.receive(connection, InboundFrames.parse(frame));
+            intake.receive(connection, InboundFrames.parse(frame));
         } catch (InboundFrames.Rejected rejected) {
             metrics.rejected(rejected.code().wire());
-            room.reject(connection, rejected.code(), rejected.getMessage(), null);
+            intake.reject(connection, rejected.code(), rejected.getMessage(), null);
         }
     }
 
     @OnClose
     public void close(CloseReason reason) {
         if (connection != null) {
-            room.leave(connection);
+            limits.release(connection.sessionId());
+            intake.close(connection);
             LOG.info(() -> "ws disconnect session=" + connection.sessionId() + " socket=" + connection.id()
                     + " code=" + reason.getCloseCode().getCode());
         }

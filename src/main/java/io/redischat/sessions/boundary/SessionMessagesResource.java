@@ -11,7 +11,8 @@ import jakarta.ws.rs.core.MediaType;
 
 import io.redischat.api.boundary.BadRequestException;
 import io.redischat.ops.control.ChatMetrics;
-import io.redischat.sessions.control.MessageStore;
+import io.redischat.sessions.control.HistoryUnavailableException;
+import io.redischat.sessions.control.MessageLog;
 import io.redischat.sessions.control.SessionIds;
 import io.redischat.sessions.entity.HistoryQuery;
 import io.redischat.sessions.entity.MessagesResponse;
@@ -25,7 +26,7 @@ public class SessionMessagesResource {
     static final int MAX_LIMIT = 10_000;
 
     @Inject
-    MessageStore store;
+    MessageLog log;
 
     @Inject
     ChatMetrics metrics;
@@ -48,7 +49,12 @@ public class SessionMessagesResource {
         }
         long started = System.nanoTime();
         try {
-            return MessagesResponse.of(store.history(sessionId, query));
+            return MessagesResponse.of(log.read(sessionId, query).toCompletableFuture().join());
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof HistoryUnavailableException unavailable) {
+                throw unavailable;
+            }
+            throw e;
         } finally {
             metrics.historyFetch(System.nanoTime() - started);
         }

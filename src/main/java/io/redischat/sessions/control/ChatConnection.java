@@ -2,11 +2,14 @@ package io.redischat.sessions.control;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -14,8 +17,10 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 
 /**
- * One client's WebSocket in a chat session: what it asked for (persistence), its own message count when nothing is
- * persisted, and a send path that never buffers more than a limit for a client that stops reading.
+ * One client's WebSocket in a chat session: its id (the {@code from} of what it sends), what it asked for
+ * (persistence), its own message count when nothing is persisted, its writes in the order it sent them, and a send
+ * path that puts the {@code connected} frame first and never buffers more than a limit for a client that stops
+ * reading.
  */
 public final class ChatConnection {
 
@@ -23,13 +28,16 @@ public final class ChatConnection {
 
     private final Session socket;
     private final String sessionId;
+    private final String connectionId;
     private final boolean persistent;
     private final long sendBufferLimit;
     private final AtomicLong pendingSendBytes = new AtomicLong();
     private final AtomicInteger pendingWrites = new AtomicInteger();
     private final AtomicLong messageNumber = new AtomicLong();
-    private volatile long deliveredSeq;
+    private final AtomicLong idempotencyKeys = new AtomicLong();
     private CompletableFuture<?> lastWrite = CompletableFuture.completedFuture(null);
+    /** Frames sent before the {@code connected} frame, held so that it goes first; null once it went. */
+    private List<String> beforeConnected = new ArrayList<>();
     private double rateTokens = -1;
     private long rateRefilledNanos;
 
@@ -38,6 +46,7 @@ public final class ChatConnection {
         this.sessionId = sessionId;
         this.persistent = persistent;
         this.sendBufferLimit = sendBufferLimit;
+        this.connectionId = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
     }
 
     public String sessionId() {
@@ -48,8 +57,18 @@ public final class ChatConnection {
         return persistent;
     }
 
+    public boolean isOpen() {
+        return socket.isOpen();
+    }
+
+    /** The container's id of the socket, for logs. */
     public String id() {
         return socket.getId();
+    }
+
+    /** This socket's id in the chat: sent in {@code connected}, recorded as {@code from} on what it sends. */
+    public String connectionId() {
+        return connectionId;
     }
 
     /** The N of the next message when N is not kept in Redis (no persistence, or Redis failed). */
@@ -60,6 +79,11 @@ public final class ChatConnection {
     /** Remembers the N Redis gave, so a message Redis cannot store is numbered after it. */
     void observeStoredNumber(long number) {
         messageNumber.accumulateAndGet(number, Math::max);
+    }
+
+    /** A key no client can choose ('#' is not allowed in a clientId), unique per message of this socket. */
+    String nextIdempotencyKey() {
+        return "#" + connectionId + "." + idempotencyKeys.incrementAndGet();
     }
 
     /**
@@ -84,13 +108,9 @@ public final class ChatConnection {
         return true;
     }
 
-    /** The newest seq this client has been sent (or had when it joined); written only by its session's feed. */
-    long deliveredSeq() {
-        return deliveredSeq;
-    }
-
-    void deliveredSeq(long seq) {
-        deliveredSeq = seq;
+    /** Writes of this connection start only after {@code step} completed (its place in the session was read). */
+    synchronized void writesAfter(CompletionStage<?> step) {
+        lastWrite = step.toCompletableFuture();
     }
 
     /** Starts a write after this client's previous one finished, so its messages are stored in the order sent. */
@@ -112,8 +132,32 @@ public final class ChatConnection {
         pendingWrites.decrementAndGet();
     }
 
+    /** Sends the {@code connected} frame, then whatever was sent before it. */
+    void sendConnected(String connectedFrame) {
+        List<String> held;
+        synchronized (this) {
+            held = beforeConnected;
+            beforeConnected = null;
+            if (held == null) {
+                return;
+            }
+            transmit(connectedFrame);
+            held.forEach(this::transmit);
+        }
+    }
+
     /** Queues a text frame; a client that lets more than the limit pile up is closed with 1013. */
     public void send(String text) {
+        synchronized (this) {
+            if (beforeConnected != null) {
+                beforeConnected.add(text);
+                return;
+            }
+        }
+        transmit(text);
+    }
+
+    private void transmit(String text) {
         if (!socket.isOpen()) {
             return;
         }

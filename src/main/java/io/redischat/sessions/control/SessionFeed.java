@@ -2,14 +2,13 @@ package io.redischat.sessions.control;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
-import io.redischat.redis.control.LiveSubscriber;
-import io.redischat.redis.control.RedisUnavailableException;
 import io.redischat.sessions.entity.ChatMessage;
 import io.redischat.sessions.entity.ConnectedFrame;
 import io.redischat.sessions.entity.HistoryQuery;
@@ -17,260 +16,380 @@ import io.redischat.sessions.entity.MessageFrame;
 import io.redischat.sessions.entity.ResumePoint;
 import io.redischat.sessions.entity.SessionHistory;
 import io.redischat.sessions.entity.StoredExchange;
+import io.redischat.sessions.entity.StreamPosition;
 import io.redischat.sessions.entity.SyncFrame;
 
 /**
- * The live messages of one persisted session on this instance, delivered to its connections exactly once and in
- * {@code seq} order. Messages arrive through Redis pub/sub (from any instance) and from this instance's own writes;
- * whichever comes first is delivered, a gap is filled from the stored history, and a new epoch restarts the feed.
- * All state changes run as {@link SerialTasks}, so no lock is held while Redis is asked.
+ * The live messages of one persisted session on this instance, delivered to each of its connections exactly once
+ * and in {@code seq} order, from the place the connection had when its socket opened.
+ * <p>
+ * Each member has its own position (epoch + seq). Messages arrive in any order and more than once: through pub/sub
+ * (from any instance), from this instance's own writes, and from history reads. The feed keeps the recent ones by
+ * seq and moves every member forward through them; a member that needs a message the feed does not hold (it was
+ * published before the subscription, lost with a dropped connection, or is older than what is kept) makes the
+ * feed read the history after the lowest such position. Nothing here blocks: reads complete into the same serial
+ * task queue as every other event, the way Centrifuge's PubSubSync buffers live messages while it reads history.
  */
-final class SessionFeed implements LiveSubscriber.ChannelListener {
+final class SessionFeed implements LiveExchanges.Listener {
 
-    private static final Logger LOG = Logger.getLogger(SessionFeed.class.getName());
-    private static final long UNKNOWN = -1;
-    private static final int CATCH_UP_ATTEMPTS = 50;
+    /** Runs a task later: a scheduler in production, a fake clock in tests. */
+    interface Delays {
+        void after(long millis, Runnable task);
+    }
+
+    static final long UNKNOWN = -1;
+    static final int RECENT_MESSAGES = 256;
+    static final int READ_RETRIES = 50;
+    static final long READ_RETRY_MS = 300;
 
     private final String sessionId;
-    private final MessageStore store;
+    private final MessageLog log;
     private final OutboundFrames frames;
-    private final SerialTasks tasks;
-    private final long subscribeWaitMs;
+    private final Executor tasks;
+    private final Delays delays;
     private final String instance;
     private final AtomicInteger joined = new AtomicInteger();
-    private final List<ChatConnection> members = new ArrayList<>();
-    private volatile CompletableFuture<Void> subscribed = CompletableFuture.completedFuture(null);
+    private volatile boolean subscribed;
 
+    // everything below is touched only by tasks
+    private final List<Member> members = new ArrayList<>();
+    /** Messages of {@link #epoch} by seq, as frames ready to send; holes are allowed. */
+    private final TreeMap<Long, Known> recent = new TreeMap<>();
+    /** The epoch of the session's history as far as the feed knows; null = no history. */
     private String epoch;
-    private long lastSeq = UNKNOWN;
     private boolean interrupted;
+    private boolean reading;
+    private boolean readAgain;
     private boolean retryScheduled;
+    private int failedReads;
+    /**
+     * Counts what the feed learned of epochs from elsewhere than a history read (live exchanges, members' places). A
+     * read answered after such news may describe the history before it, so it decides nothing about epochs.
+     */
+    private long epochNews;
 
-    SessionFeed(String sessionId, MessageStore store, OutboundFrames frames, SerialTasks tasks, long subscribeWaitMs,
+    private record Known(String frame, long number) {
+    }
+
+    /** One connection in the feed: where it is in the session, once its place was read. */
+    private static final class Member {
+        final ChatConnection connection;
+        final boolean placedWhileSubscribed;
+        String epoch;
+        long seq = UNKNOWN;
+        /** Its place could not be read (Redis down): it takes the next message that comes as its start. */
+        boolean placeFromNext;
+
+        Member(ChatConnection connection, boolean placedWhileSubscribed) {
+            this.connection = connection;
+            this.placedWhileSubscribed = placedWhileSubscribed;
+        }
+    }
+
+    SessionFeed(String sessionId, MessageLog log, OutboundFrames frames, Executor tasks, Delays delays,
                 String instance) {
-        this.instance = instance;
         this.sessionId = sessionId;
-        this.store = store;
+        this.log = log;
         this.frames = frames;
         this.tasks = tasks;
-        this.subscribeWaitMs = subscribeWaitMs;
+        this.delays = delays;
+        this.instance = instance;
     }
 
-    void subscribedWhen(CompletableFuture<Void> confirmation) {
-        subscribed = confirmation;
+    String sessionId() {
+        return sessionId;
     }
 
-    void join(ChatConnection connection, ResumePoint resume, int maxMessageBytes) {
+    /** Counts a connection in; the registry does this under its lock, before {@link #join}. */
+    void countIn() {
         joined.incrementAndGet();
-        tasks.execute(() -> admit(connection, resume, maxMessageBytes));
     }
 
     /** @return how many connections remain */
-    int leave(ChatConnection connection) {
-        tasks.execute(() -> members.remove(connection));
+    int countOut() {
         return joined.decrementAndGet();
     }
 
-    void offer(StoredExchange exchange) {
-        tasks.execute(() -> deliver(exchange));
+    /**
+     * Adds the connection at the place the session has now (or its resume point): its place is read at once, and
+     * its own writes start only after that, so whatever it sends is after its place and reaches it.
+     */
+    void join(ChatConnection connection, ResumePoint resume, int maxMessageBytes) {
+        var member = new Member(connection, subscribed);
+        CompletionStage<Void> placed = log.read(sessionId,
+                        resume == null ? HistoryQuery.metaOnly() : HistoryQuery.after(resume.since()))
+                .handle((history, failure) -> {
+                    tasks.execute(() -> place(member, resume, maxMessageBytes, failure == null ? history : null));
+                    return null;
+                });
+        connection.writesAfter(placed);
+    }
+
+    void leave(ChatConnection connection) {
+        tasks.execute(() -> members.removeIf(member -> member.connection == connection));
+    }
+
+    /** The subscription to the session's live exchanges is confirmed: read what was published before it. */
+    void subscribed() {
+        subscribed = true;
+        tasks.execute(this::readHistory);
     }
 
     @Override
-    public void onMessage(String payload) {
-        try {
-            offer(LivePayload.parse(sessionId, payload));
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "unreadable live payload in session " + sessionId, e);
-        }
+    public void onExchange(StoredExchange exchange) {
+        tasks.execute(() -> accept(exchange));
+    }
+
+    @Override
+    public void onUnreadable() {
+        tasks.execute(this::readHistory);
     }
 
     @Override
     public void onInterrupted() {
         tasks.execute(() -> {
             interrupted = true;
-            broadcast(SyncFrame.of(sessionId, "interrupted", false, epoch, Math.max(lastSeq, 0)));
+            SyncFrame frame = SyncFrame.of(sessionId, "interrupted", false, epoch, topSeq());
+            members.stream().filter(member -> member.seq != UNKNOWN).forEach(member -> send(member, frame));
         });
     }
 
     @Override
     public void onRestored() {
-        tasks.execute(() -> catchUpUntilDone(CATCH_UP_ATTEMPTS));
-    }
-
-    /**
-     * Catches up, and when Redis cannot be read (it may answer pub/sub a moment before scripts, or be restarting)
-     * tries again a little later, so messages known to be stored are never left undelivered.
-     */
-    private void catchUpUntilDone(int attemptsLeft) {
-        if (catchUp() != CatchUp.FAILED || attemptsLeft <= 0 || members.isEmpty() || retryScheduled) {
-            return;
-        }
-        retryScheduled = true;
-        CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS, tasks).execute(() -> {
-            retryScheduled = false;
-            catchUpUntilDone(attemptsLeft - 1);
+        tasks.execute(() -> {
+            failedReads = 0;
+            readHistory();
         });
     }
 
-    private enum CatchUp { COMPLETE, INCOMPLETE, FAILED }
-
-    private void admit(ChatConnection connection, ResumePoint resume, int maxMessageBytes) {
-        awaitSubscription();
-        SessionHistory snapshot;
-        try {
-            snapshot = store.history(sessionId, resume == null ? HistoryQuery.metaOnly() : HistoryQuery.after(resume.since()));
-        } catch (RedisUnavailableException e) {
-            connection.deliveredSeq(Math.max(lastSeq, 0));
-            connection.send(frames.toJson(ConnectedFrame.persisted(sessionId, epoch, lastSeq == UNKNOWN ? null : lastSeq,
-                    resume == null ? null : Boolean.FALSE, 0, maxMessageBytes, instance)));
-            members.add(connection);
+    private void place(Member member, ResumePoint resume, int maxMessageBytes, SessionHistory history) {
+        if (!member.connection.isOpen()) {
             return;
         }
-        if (snapshot.epoch() != null) {
-            if (lastSeq == UNKNOWN || epoch == null) {
-                epoch = snapshot.epoch();
-                lastSeq = Math.max(lastSeq, snapshot.lastSeq());
-            } else if (!epoch.equals(snapshot.epoch())) {
-                catchUpUntilDone(CATCH_UP_ATTEMPTS);
-            }
-        } else if (lastSeq == UNKNOWN) {
-            lastSeq = 0;
+        members.add(member);
+        ChatConnection connection = member.connection;
+        if (history == null) {
+            member.placeFromNext = true;
+            member.epoch = epoch;
+            connection.sendConnected(frames.toJson(ConnectedFrame.persisted(sessionId, epoch,
+                    recent.isEmpty() ? null : recent.lastKey(), resume == null ? null : Boolean.FALSE,
+                    resume == null ? null : 0, maxMessageBytes, instance, connection.connectionId())));
+            return;
         }
-
-        Boolean recovered = null;
+        StreamPosition top = history.top();
         List<ChatMessage> replay = List.of();
+        Boolean recovered = null;
         if (resume != null) {
-            boolean sameEpoch = resume.epoch() == null || resume.epoch().equals(snapshot.epoch());
-            if (snapshot.epoch() == null) {
-                recovered = resume.since() == 0;
-            } else if (!sameEpoch || resume.since() > snapshot.lastSeq()) {
-                recovered = false;
-            } else {
-                replay = snapshot.messages();
-                recovered = replay.isEmpty()
-                        ? resume.since() == snapshot.lastSeq()
-                        : replay.get(0).seq() == resume.since() + 1;
+            Long first = history.messages().isEmpty() ? null : history.messages().get(0).seq();
+            recovered = Recovery.decide(resume, top, first).recovered();
+            if (recovered) {
+                replay = history.messages();
             }
         }
-        connection.deliveredSeq(snapshot.epoch() == null ? 0 : snapshot.lastSeq());
-        connection.send(frames.toJson(ConnectedFrame.persisted(sessionId, snapshot.epoch(),
-                snapshot.epoch() == null ? 0L : snapshot.lastSeq(), recovered, resume == null ? null : replay.size(),
-                maxMessageBytes, instance)));
+        member.epoch = top.epoch();
+        member.seq = top.seq();
+        connection.sendConnected(frames.toJson(ConnectedFrame.persisted(sessionId, top.epoch(), top.seq(), recovered,
+                resume == null ? null : replay.size(), maxMessageBytes, instance, connection.connectionId())));
         for (ChatMessage message : replay) {
-            connection.send(frames.toJson(MessageFrame.stored(message, snapshot.epoch(), snapshot.clientIdOf(message),
+            connection.send(frames.toJson(MessageFrame.stored(message, top.epoch(), history.clientIdOf(message),
                     false)));
         }
-        members.add(connection);
+        if (epoch == null && recent.isEmpty() && top.epoch() != null) {
+            epoch = top.epoch();
+            epochNews++;
+        }
+        if (!Objects.equals(epoch, member.epoch)) {
+            epochNews++;
+        }
+        if (!Objects.equals(epoch, member.epoch) || !member.placedWhileSubscribed) {
+            // either this member or the feed knows an older history, or messages may have been published before the
+            // subscription: the history decides
+            readHistory();
+        }
+        deliver();
     }
 
-    private void deliver(StoredExchange exchange) {
-        if (epoch != null && lastSeq != UNKNOWN && !epoch.equals(exchange.epoch())) {
-            catchUpUntilDone(CATCH_UP_ATTEMPTS);
-            return;
-        }
-        if (epoch == null) {
-            epoch = exchange.epoch();
-        }
-        if (lastSeq == UNKNOWN) {
-            lastSeq = exchange.sent().seq() - 1;
-        }
-        for (ChatMessage message : List.of(exchange.sent(), exchange.reply())) {
-            if (message.seq() <= lastSeq) {
-                continue;
-            }
-            if (message.seq() > lastSeq + 1) {
-                catchUpUntilDone(CATCH_UP_ATTEMPTS);
+    private void accept(StoredExchange exchange) {
+        if (!Objects.equals(epoch, exchange.epoch())) {
+            epochNews++;
+            if (epoch != null || !recent.isEmpty()) {
+                readHistory();
                 return;
             }
-            send(message, exchange.clientId());
-            if (message == exchange.reply()) {
-                members.forEach(member -> member.observeStoredNumber(exchange.number()));
+            epoch = exchange.epoch();
+        }
+        for (Member member : members) {
+            if (member.placeFromNext) {
+                member.placeFromNext = false;
+                member.epoch = epoch;
+                member.seq = exchange.sent().seq() - 1;
             }
+        }
+        for (ChatMessage message : exchange.messages()) {
+            remember(message, exchange.clientId(), message.isSent() ? 0 : exchange.number());
+        }
+        deliver();
+    }
+
+    private void remember(ChatMessage message, String clientId, long number) {
+        recent.computeIfAbsent(message.seq(),
+                seq -> new Known(frames.toJson(MessageFrame.stored(message, epoch, clientId, false)), number));
+    }
+
+    /**
+     * Moves every member forward through the messages the feed holds. A member that lacks its next message while a
+     * later one is known needs the history.
+     */
+    private void deliver() {
+        boolean missing = false;
+        for (Member member : members) {
+            if (member.seq == UNKNOWN) {
+                continue;
+            }
+            if (!Objects.equals(member.epoch, epoch)) {
+                if (member.epoch == null && member.seq == 0 && epoch != null) {
+                    // it saw no history; this one began after its place, so it gets all of it
+                    member.epoch = epoch;
+                } else {
+                    missing = true;
+                    continue;
+                }
+            }
+            Known next;
+            while ((next = recent.get(member.seq + 1)) != null) {
+                member.seq++;
+                member.connection.send(next.frame);
+                if (next.number > 0) {
+                    member.connection.observeStoredNumber(next.number);
+                }
+            }
+            if (recent.higherKey(member.seq) != null) {
+                missing = true;
+            }
+        }
+        while (recent.size() > RECENT_MESSAGES) {
+            recent.pollFirstEntry();
+        }
+        if (missing) {
+            readHistory();
         }
     }
 
-    /** Delivers whatever the history holds after {@code lastSeq}; says whether everything missed was there. */
-    private CatchUp catchUp() {
-        SessionHistory history;
-        try {
-            history = store.history(sessionId, epoch == null ? HistoryQuery.all() : HistoryQuery.after(Math.max(lastSeq, 0)));
-        } catch (RedisUnavailableException e) {
-            return CatchUp.FAILED;
+    /** Reads the history after the lowest place of a member, unless a read is on its way (then once more after). */
+    private void readHistory() {
+        if (reading) {
+            readAgain = true;
+            return;
+        }
+        long base = Long.MAX_VALUE;
+        for (Member member : members) {
+            if (member.seq != UNKNOWN) {
+                base = Math.min(base, Objects.equals(member.epoch, epoch) ? member.seq : 0);
+            }
+        }
+        if (base == Long.MAX_VALUE) {
+            return;
+        }
+        reading = true;
+        readAgain = false;
+        String readEpoch = epoch;
+        long readBase = base;
+        long newsBefore = epochNews;
+        log.read(sessionId, HistoryQuery.after(base)).whenComplete((history, failure) ->
+                tasks.execute(() -> historyRead(readEpoch, readBase, newsBefore, history, failure)));
+    }
+
+    private void historyRead(String readEpoch, long base, long newsBefore, SessionHistory history,
+                             Throwable failure) {
+        reading = false;
+        if (failure != null) {
+            retryLater();
+            return;
+        }
+        failedReads = 0;
+        if (newsBefore != epochNews && !Objects.equals(epoch, history.epoch())) {
+            // answered from before what the feed has learned since: ask again
+            readHistory();
+            return;
         }
         boolean complete = true;
-        if (history.epoch() == null) {
-            if (epoch != null) {
-                // the session is gone (Redis lost its data, or it expired): what comes next is a new epoch
-                epoch = null;
-                lastSeq = 0;
-                members.forEach(member -> member.deliveredSeq(0));
-                broadcast(SyncFrame.of(sessionId, "reset", false, null, 0));
-                complete = false;
-            } else if (interrupted) {
-                // nothing was ever stored here, so nothing can have been missed
-                broadcast(SyncFrame.of(sessionId, "resumed", true, null, 0));
+        String current = history.epoch();
+        if (!Objects.equals(epoch, current)) {
+            epoch = current;
+            recent.clear();
+        }
+        for (Member member : members) {
+            if (member.seq == UNKNOWN || Objects.equals(member.epoch, current)) {
+                continue;
             }
-            interrupted = false;
-            return complete ? CatchUp.COMPLETE : CatchUp.INCOMPLETE;
-        }
-        if (epoch != null && !epoch.equals(history.epoch())) {
-            epoch = history.epoch();
-            lastSeq = 0;
-            members.forEach(member -> member.deliveredSeq(0));
-            broadcast(SyncFrame.of(sessionId, "reset", false, epoch, history.lastSeq()));
-            complete = false;
-            try {
-                history = store.history(sessionId, HistoryQuery.all());
-            } catch (RedisUnavailableException e) {
-                return CatchUp.FAILED;
+            if (member.epoch == null && member.seq == 0) {
+                member.epoch = current;
+                continue;
             }
-        }
-        epoch = history.epoch();
-        if (lastSeq == UNKNOWN) {
-            lastSeq = 0;
-        }
-        List<ChatMessage> messages = history.messages();
-        if (!messages.isEmpty() && messages.get(0).seq() > lastSeq + 1 && complete) {
-            broadcast(SyncFrame.of(sessionId, "gap", false, epoch, history.lastSeq()));
+            // the history this member was in is gone: it starts over in the one there is now
+            send(member, SyncFrame.of(sessionId, "reset", false, current, history.lastSeq()));
+            member.epoch = current;
+            member.seq = 0;
             complete = false;
         }
-        for (ChatMessage message : messages) {
-            if (message.seq() > lastSeq) {
-                send(message, history.clientIdOf(message));
+        if (current != null && Objects.equals(readEpoch, current)) {
+            for (ChatMessage message : history.messages()) {
+                remember(message, history.clientIdOf(message), 0);
             }
+            complete &= skipTrimmed(base, history);
+        } else if (current != null) {
+            // read in another epoch: its messages are not the ones the members need
+            readAgain = true;
         }
-        if (interrupted) {
+        if (interrupted && !readAgain) {
             interrupted = false;
             if (complete) {
-                broadcast(SyncFrame.of(sessionId, "resumed", true, epoch, lastSeq));
+                SyncFrame resumed = SyncFrame.of(sessionId, "resumed", true, epoch, history.lastSeq());
+                members.stream().filter(member -> member.seq != UNKNOWN).forEach(member -> send(member, resumed));
             }
         }
-        return complete ? CatchUp.COMPLETE : CatchUp.INCOMPLETE;
+        deliver();
+        if (readAgain) {
+            readHistory();
+        }
     }
 
-    private void send(ChatMessage message, String clientId) {
-        String frame = frames.toJson(MessageFrame.stored(message, epoch, clientId, false));
-        for (ChatConnection member : members) {
-            if (member.deliveredSeq() < message.seq()) {
-                member.deliveredSeq(message.seq());
-                member.send(frame);
+    /**
+     * The history holds every retained message after {@code base} up to its last seq: a member whose next message
+     * is not there while a later one is lost it to trimming. Says it and moves the member past the hole.
+     */
+    private boolean skipTrimmed(long base, SessionHistory history) {
+        boolean complete = true;
+        for (Member member : members) {
+            if (member.seq == UNKNOWN || member.seq < base || !Objects.equals(member.epoch, epoch)
+                    || member.seq >= history.lastSeq() || recent.containsKey(member.seq + 1)) {
+                continue;
             }
+            Map.Entry<Long, Known> later = recent.higherEntry(member.seq);
+            long resumeAt = later == null ? history.lastSeq() : later.getKey() - 1;
+            send(member, SyncFrame.of(sessionId, "gap", false, epoch, history.lastSeq()));
+            member.seq = resumeAt;
+            complete = false;
         }
-        lastSeq = message.seq();
+        return complete;
     }
 
-    private void broadcast(SyncFrame frame) {
-        String json = frames.toJson(frame);
-        members.forEach(member -> member.send(json));
+    private void retryLater() {
+        if (members.isEmpty() || retryScheduled || ++failedReads > READ_RETRIES) {
+            return;
+        }
+        retryScheduled = true;
+        delays.after(READ_RETRY_MS, () -> tasks.execute(() -> {
+            retryScheduled = false;
+            readHistory();
+        }));
     }
 
-    private void awaitSubscription() {
-        try {
-            subscribed.get(subscribeWaitMs, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            // not confirmed in time (Redis down?): join anyway; the subscriber catches up when it is back
-        }
+    private long topSeq() {
+        return recent.isEmpty() ? 0 : recent.lastKey();
+    }
+
+    private void send(Member member, SyncFrame frame) {
+        member.connection.send(frames.toJson(frame));
     }
 }

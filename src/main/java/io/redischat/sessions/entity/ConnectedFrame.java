@@ -6,20 +6,25 @@ import jakarta.json.bind.annotation.JsonbPropertyOrder;
  * The first frame on every accepted socket: from here on the client receives every message of the session. For a
  * persisted session it carries the epoch and last seq; after a reconnect with {@code since}, {@code recovered} says
  * whether every missed message follows ({@code replayed} of them) or the client should refetch the history.
- * {@code instance} names the application instance the socket is on (for operators, and tests behind a proxy).
+ * {@code instance} names the application instance the socket is on (for operators, and tests behind a proxy);
+ * {@code connectionId} names this socket: the {@code from} of the messages it sends.
  */
 @JsonbPropertyOrder({"type", "sessionId", "persistence", "epoch", "lastSeq", "recovered", "replayed",
-        "maxMessageBytes", "instance"})
+        "maxMessageBytes", "instance", "connectionId"})
 public record ConnectedFrame(String type, String sessionId, boolean persistence, String epoch, Long lastSeq,
-                             Boolean recovered, Integer replayed, int maxMessageBytes, String instance) {
+                             Boolean recovered, Integer replayed, int maxMessageBytes, String instance,
+                             String connectionId) {
 
-    public static ConnectedFrame unpersisted(String sessionId, int maxMessageBytes, String instance) {
-        return new ConnectedFrame("connected", sessionId, false, null, null, null, null, maxMessageBytes, instance);
+    public static ConnectedFrame unpersisted(String sessionId, int maxMessageBytes, String instance,
+                                             String connectionId) {
+        return new ConnectedFrame("connected", sessionId, false, null, null, null, null, maxMessageBytes, instance,
+                connectionId);
     }
 
     public static ConnectedFrame persisted(String sessionId, String epoch, Long lastSeq, Boolean recovered,
-                                           Integer replayed, int maxMessageBytes, String instance) {
+                                           Integer replayed, int maxMessageBytes, String instance,
+                                           String connectionId) {
         return new ConnectedFrame("connected", sessionId, true, epoch, lastSeq, recovered, replayed, maxMessageBytes,
-                instance);
+                instance, connectionId);
     }
 }

@@ -14,4 +14,9 @@ public record SessionHistory(String sessionId, List<ChatMessage> messages, Strin
     public String clientIdOf(ChatMessage message) {
         return clientIds.get(message.seq());
     }
+
+    /** Where the session's history ends. */
+    public StreamPosition top() {
+        return new StreamPosition(epoch, epoch == null ? 0 : lastSeq);
+    }
 }

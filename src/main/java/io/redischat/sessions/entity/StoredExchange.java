@@ -1,9 +1,19 @@
 package io.redischat.sessions.entity;
 
+import java.util.List;
+
 /**
  * What the store confirmed for one user message: its number N, the stored user message and reply, and the
- * session's epoch. {@code duplicate} means the clientId was seen before and nothing new was written.
+ * session's epoch. {@code duplicate} means the idempotency key was seen before and nothing new was written.
  */
 public record StoredExchange(String epoch, long number, ChatMessage sent, ChatMessage reply, String clientId,
                              boolean duplicate) {
+
+    public List<ChatMessage> messages() {
+        return List.of(sent, reply);
+    }
+
+    public StreamPosition position() {
+        return new StreamPosition(epoch, reply.seq());
+    }
 }

@@ -15,6 +15,7 @@ public final class RedisConnections {
         connection.poolMaxIdle = 8;
         connection.poolMinIdle = 0;
         connection.poolMaxWaitMs = 500;
+        connection.failFastMs = 500;
         connection.truststore = java.util.Optional.empty();
         connection.truststorePassword = java.util.Optional.empty();
         return connection;

@@ -76,7 +76,9 @@ class ChatServiceIT {
 
     @Test
     void guideManualProtocolStoresBothMessagesInRedis() {
+        String author;
         try (ChatSocket socket = service.persistentSocket("test-redis-123")) {
+            author = socket.connectedFrame().getString("connectionId");
             socket.send("Hello Redis test!");
             List<JsonObject> frames = socket.nextJson(2);
             JsonObject sent = frames.get(0);
@@ -90,6 +92,8 @@ class ChatServiceIT {
             assertFalse(reply.getBoolean("isSent"));
             assertTrue(reply.getBoolean("persisted"));
             assertEquals(sent.getJsonNumber("seq").longValue() + 1, reply.getJsonNumber("seq").longValue());
+            assertEquals(author, sent.getString("from"), "the message names its sending socket");
+            assertEquals(author, reply.getString("from"), "the reply names the socket it answers");
         }
 
         JsonResponse response = service.get("api/sessions/test-redis-123/messages/");
@@ -100,7 +104,8 @@ class ChatServiceIT {
         assertEquals(2, body.getInt("count"));
         var messages = body.getJsonArray("messages");
         JsonObject first = messages.getJsonObject(0);
-        assertEquals(Set.of("content", "timestamp", "isSent", "sessionId", "seq"), first.keySet());
+        assertEquals(Set.of("content", "timestamp", "isSent", "sessionId", "seq", "from"), first.keySet());
+        assertEquals(author, first.getString("from"));
         assertEquals("Hello Redis test!", first.getString("content"));
         assertTrue(first.getBoolean("isSent"));
         assertEquals("test-redis-123", first.getString("sessionId"));

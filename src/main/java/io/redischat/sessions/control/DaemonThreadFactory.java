@@ -1,4 +1,4 @@
-package io.redischat.redis.control;
+package io.redischat.sessions.control;
 
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;

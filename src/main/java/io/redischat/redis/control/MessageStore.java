@@ -1,6 +1,9 @@
-package io.redischat.sessions.control;
+package io.redischat.redis.control;
+
+import io.redischat.sessions.control.DaemonThreadFactory;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -11,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -20,28 +24,26 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.redischat.ops.control.ChatMetrics;
-import io.redischat.redis.control.DaemonThreadFactory;
-import io.redischat.redis.control.LuaScript;
-import io.redischat.redis.control.RedisFailure;
-import io.redischat.redis.control.RedisConnection;
-import io.redischat.redis.control.RedisUnavailableException;
+import io.redischat.sessions.control.MessageLog;
 import io.redischat.sessions.entity.ChatMessage;
 import io.redischat.sessions.entity.EmptyReason;
+import io.redischat.sessions.entity.ExchangeRequest;
 import io.redischat.sessions.entity.HistoryQuery;
-import io.redischat.sessions.entity.InboundMessage;
 import io.redischat.sessions.entity.SessionHistory;
 import io.redischat.sessions.entity.StoredExchange;
 
 /**
  * Session histories in Redis: one stream and one meta hash per session, written by one atomic Lua script per
- * message (append, trim, sliding TTL) and read by another. Writes are asynchronous so the caller reacts when Redis
- * confirmed them; they run on a bounded pool, so a slow Redis makes callers fail fast instead of piling up.
+ * message (append, trim, sliding TTL, publish) and read by another. Calls run on bounded pools and complete
+ * asynchronously, so a slow Redis makes callers fail fast instead of piling up.
  */
 @ApplicationScoped
-public class MessageStore {
+public class MessageStore implements MessageLog {
 
     private static final LuaScript APPEND = LuaScript.fromResource(MessageStore.class, "append.lua");
     private static final LuaScript HISTORY = LuaScript.fromResource(MessageStore.class, "history.lua");
+    /** A key the server made only has to outlive a retry. */
+    private static final long SERVER_KEY_TTL_SECONDS = 60;
 
     @Inject
     RedisConnection redis;
@@ -81,84 +83,104 @@ public class MessageStore {
     @ConfigProperty(name = "chat.redis.wait-timeout-ms", defaultValue = "500")
     long waitTimeoutMs;
 
-    @Inject
-    @ConfigProperty(name = "chat.redis.fail-fast-ms", defaultValue = "500")
-    long failFastMs;
-
     private ExecutorService writers;
-    /** After a connection failure or timeout, writes fail at once for a moment instead of each waiting it out. */
-    private volatile long failFastUntilNanos;
-    private volatile String lastFailure;
+    private ExecutorService readers;
 
     @PostConstruct
     void start() {
         writers = new ThreadPoolExecutor(writerThreads, writerThreads, 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(queueCapacity), new DaemonThreadFactory("redis-chat-store"));
+        int readerThreads = Math.max(2, writerThreads / 2);
+        readers = new ThreadPoolExecutor(readerThreads, readerThreads, 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(queueCapacity), new DaemonThreadFactory("redis-chat-reader"));
     }
 
     @PreDestroy
     void stop() {
         writers.shutdown();
+        readers.shutdown();
     }
 
-    /**
-     * Stores a user message and its reply {@code Message #N: content}. Completes when Redis confirmed both, or
-     * exceptionally with a {@link RedisUnavailableException} saying why nothing was stored.
-     */
-    public CompletionStage<StoredExchange> append(String sessionId, InboundMessage message, long timestamp) {
+    @Override
+    public CompletionStage<StoredExchange> append(ExchangeRequest request) {
+        return on(writers, () -> appendNow(request));
+    }
+
+    @Override
+    public CompletionStage<SessionHistory> read(String sessionId, HistoryQuery query) {
+        return on(readers, () -> history(sessionId, query));
+    }
+
+    private static <T> CompletionStage<T> on(ExecutorService pool, Supplier<T> call) {
         try {
-            return CompletableFuture.supplyAsync(() -> appendNow(sessionId, message, timestamp), writers);
+            return CompletableFuture.supplyAsync(call, pool);
         } catch (RejectedExecutionException e) {
             return CompletableFuture.failedFuture(RedisUnavailableException.from(e));
         }
     }
 
-    StoredExchange appendNow(String sessionId, InboundMessage message, long timestamp) {
-        if (System.nanoTime() - failFastUntilNanos < 0) {
-            throw new RedisUnavailableException("Redis unavailable: " + lastFailure + " (retrying shortly)", null);
+    /**
+     * Stores a user message and its reply {@code Message #N: content}; throws a {@link RedisUnavailableException}
+     * saying why nothing was stored. A write that failed on a dead pooled connection is sent once more on a fresh
+     * one: the idempotency key makes sure it is stored once even if the first attempt reached Redis after all.
+     */
+    StoredExchange appendNow(ExchangeRequest request) {
+        String fastFailure = redis.failingFast();
+        if (fastFailure != null) {
+            throw new RedisUnavailableException("Redis unavailable: " + fastFailure + " (retrying shortly)", null);
         }
+        String sessionId = request.sessionId();
         var keys = SessionKeys.of(keyPrefix, sessionId);
-        List<String> args = List.of(message.content(), Long.toString(timestamp), Long.toString(ttlSeconds),
+        boolean clientKey = request.clientId() != null && request.clientId().equals(request.idempotencyKey());
+        List<String> args = List.of(request.content(), Long.toString(request.timestamp()), Long.toString(ttlSeconds),
                 Integer.toString(maxHistoryLength), Long.toString(markerTtlSeconds), newEpoch(),
+                request.clientId() == null ? "" : request.clientId(),
                 // when replicas must confirm, the exchange is published only after they did (below)
-                message.hasClientId() ? message.clientId() : "", waitReplicas > 0 ? "" : channel(sessionId));
-        List<String> keyList = List.of(keys.history(), keys.meta(), keys.seen(), keys.clientId(message.clientId()));
+                waitReplicas > 0 ? "" : keys.live(),
+                request.from() == null ? "" : request.from(),
+                Long.toString(clientKey ? ttlSeconds : SERVER_KEY_TTL_SECONDS));
+        List<String> keyList = List.of(keys.history(), keys.meta(), keys.seen(),
+                keys.idempotencyKey(request.idempotencyKey()));
         List<?> reply;
         long started = System.nanoTime();
         try {
-            reply = (List<?>) (waitReplicas > 0
-                    ? APPEND.runAndWait(redis.client(), keyList, args, waitReplicas, waitTimeoutMs)
-                    : APPEND.run(redis.client(), keyList, args));
+            reply = appendOnce(keyList, args);
         } catch (RuntimeException e) {
-            redis.connectionFailed(e);
             failed(e);
-            String kind = RedisFailure.kind(e);
-            if ("timeout".equals(kind) || "connection".equals(kind)) {
-                lastFailure = RedisFailure.describe(e);
-                failFastUntilNanos = System.nanoTime() + failFastMs * 1_000_000;
+            if (!RedisFailure.isDeadConnection(e)) {
+                redis.recordFailure(e);
+                throw RedisUnavailableException.from(e);
             }
-            throw RedisUnavailableException.from(e);
+            redis.connectionFailed(e);
+            try {
+                reply = appendOnce(keyList, args);
+            } catch (RuntimeException again) {
+                failed(again);
+                redis.recordFailure(again);
+                throw RedisUnavailableException.from(again);
+            }
         } finally {
             timed("append", started);
         }
+        redis.recordAnswer();
         boolean duplicate = "duplicate".equals(reply.get(0));
-        String epoch = (String) reply.get(1);
-        long number = asLong(reply.get(2));
-        long userSeq = asLong(reply.get(3));
-        long replySeq = asLong(reply.get(4));
-        long storedAt = asLong(reply.get(5));
-        var sent = new ChatMessage(message.content(), storedAt, true, sessionId, userSeq);
-        var answer = new ChatMessage(ReplyText.of(number, message.content()), storedAt, false, sessionId, replySeq);
-        var exchange = new StoredExchange(epoch, number, sent, answer, message.clientId(), duplicate);
+        String payload = (String) reply.get(1);
+        StoredExchange exchange = LivePayload.parse(sessionId, payload, duplicate);
         if (waitReplicas > 0 && !duplicate) {
             try {
-                redis.client().publish(channel(sessionId), LivePayload.toJson(exchange));
+                redis.client().publish(keys.live(), payload);
             } catch (RuntimeException e) {
                 // stored and replicated: the other instances fill the gap from the history at the next message
                 redis.connectionFailed(e);
             }
         }
         return exchange;
+    }
+
+    private List<?> appendOnce(List<String> keyList, List<String> args) {
+        return (List<?>) (waitReplicas > 0
+                ? APPEND.runAndWait(redis.client(), keyList, args, waitReplicas, waitTimeoutMs)
+                : APPEND.run(redis.client(), keyList, args));
     }
 
     /** The pub/sub channel on which every stored exchange of the session is published. */
@@ -204,11 +226,12 @@ public class MessageStore {
         } finally {
             timed("history", started);
         }
+        redis.recordAnswer();
         String epoch = emptyToNull((String) reply.get(0));
         long lastSeq = Long.parseLong(reply.get(1).toString());
         long pttl = asLong(reply.get(2));
         String seenEpoch = emptyToNull((String) reply.get(3));
-        var clientIds = new java.util.HashMap<Long, String>();
+        var clientIds = new HashMap<Long, String>();
         List<ChatMessage> messages = toMessages(sessionId, (List<?>) reply.get(4), clientIds);
 
         Long ttlRemaining = pttl >= 0 ? (pttl + 999) / 1000 : null;
@@ -248,13 +271,13 @@ public class MessageStore {
                 clientIds.put(seq, fields.get("cid"));
             }
             messages.add(new ChatMessage(fields.get("c"), Long.parseLong(fields.get("t")), "1".equals(fields.get("s")),
-                    sessionId, seq));
+                    sessionId, seq, fields.get("f")));
         }
         return messages;
     }
 
     private static Map<String, String> fieldMap(List<?> flat) {
-        var fields = new java.util.HashMap<String, String>();
+        var fields = new HashMap<String, String>();
         for (int i = 0; i + 1 < flat.size(); i += 2) {
             fields.put((String) flat.get(i), (String) flat.get(i + 1));
         }

@@ -1,4 +1,4 @@
-package io.redischat.sessions.control;
+package io.redischat.redis.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,13 +19,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
-import io.redischat.redis.control.RedisConnection;
-import io.redischat.redis.control.RedisConnections;
-import io.redischat.redis.control.RedisUnavailableException;
 import io.redischat.sessions.entity.ChatMessage;
 import io.redischat.sessions.entity.EmptyReason;
 import io.redischat.sessions.entity.HistoryQuery;
-import io.redischat.sessions.entity.InboundMessage;
+import io.redischat.sessions.entity.ExchangeRequest;
 import io.redischat.sessions.entity.SessionHistory;
 import io.redischat.sessions.entity.StoredExchange;
 import io.redischat.testsupport.RedisServerProcess;
@@ -53,6 +50,7 @@ class MessageStoreTest {
             redis.launch();
         }
         connection = RedisConnections.to(redis.url());
+        connection.failFastMs = 0;
         store = storeWith(300, 1000);
         session = "unit-" + test.getTestMethod().orElseThrow().getName() + "-" + System.nanoTime();
     }
@@ -73,14 +71,17 @@ class MessageStoreTest {
         created.writerThreads = 2;
         created.queueCapacity = 100;
         created.waitTimeoutMs = 500;
-        created.failFastMs = 0;
         created.start();
         return created;
     }
 
     StoredExchange append(MessageStore target, String content, String clientId) throws Exception {
-        return target.append(session, new InboundMessage(content, clientId), System.currentTimeMillis())
-                .toCompletableFuture().get(5, TimeUnit.SECONDS);
+        return append(target, new ExchangeRequest(session, content, clientId,
+                clientId == null ? "#test." + System.nanoTime() : clientId, "sock-1", System.currentTimeMillis()));
+    }
+
+    static StoredExchange append(MessageStore target, ExchangeRequest request) throws Exception {
+        return target.append(request).toCompletableFuture().get(5, TimeUnit.SECONDS);
     }
 
     @Test
@@ -219,4 +220,60 @@ class MessageStoreTest {
         return history.messages().stream().map(ChatMessage::seq).toList();
     }
 
+    @Test
+    void theReplyAndTheAuthorComeFromTheStoreAndAreKeptInTheHistory() throws Exception {
+        StoredExchange stored = append(store, new ExchangeRequest(session, "hi", null, "#k.1", "sock-a", 42));
+        assertEquals("Message #1: hi", stored.reply().content());
+        assertEquals("sock-a", stored.sent().from());
+        assertEquals("sock-a", stored.reply().from());
+        assertNull(stored.clientId(), "a key the server made is not a clientId");
+        List<ChatMessage> history = store.history(session, HistoryQuery.all()).messages();
+        assertEquals(List.of("sock-a", "sock-a"), history.stream().map(ChatMessage::from).toList());
+    }
+
+    @Test
+    void aWriteRepeatedWithItsServerKeyIsStoredOnceAndAnsweredWithTheFirstResult() throws Exception {
+        var request = new ExchangeRequest(session, "once", null, "#sock-a.7", "sock-a", 42);
+        StoredExchange first = append(store, request);
+        StoredExchange again = append(store, request);
+        assertFalse(first.duplicate());
+        assertTrue(again.duplicate());
+        assertEquals(first.sent(), again.sent());
+        assertEquals(first.reply(), again.reply());
+        assertEquals(2, store.history(session, HistoryQuery.all()).messages().size());
+        long ttl = Long.parseLong(redis.command("TTL", "chat:{" + session + "}:cid:#sock-a.7").trim().substring(1));
+        assertTrue(ttl > 0 && ttl <= 60, "a server key only outlives a retry: " + ttl);
+    }
+
+    @Test
+    void aWriteOnAConnectionThatDiedWithRedisIsRetriedOnAFreshOne() throws Exception {
+        append(store, "before", null);
+        redis.restart();
+        // nothing else touched Redis since: the pooled connection is the dead one
+        StoredExchange after = append(store, "after the restart", null);
+        assertEquals(1, after.number(), "stored in the restarted (empty) Redis");
+        assertEquals(2, store.history(session, HistoryQuery.all()).messages().size());
+    }
+
+    @Test
+    void anyAnswerFromRedisEndsTheFailFastWindow() throws Exception {
+        connection.failFastMs = 60_000;
+        append(store, "before", null);
+        redis.kill();
+        assertThrows(java.util.concurrent.ExecutionException.class, () -> append(store, "refused", null));
+        redis.launch();
+        var refused = assertThrows(java.util.concurrent.ExecutionException.class, () -> append(store, "fast", null));
+        assertTrue(refused.getCause().getMessage().contains("retrying shortly"), refused.getCause().getMessage());
+
+        store.history(session, HistoryQuery.metaOnly());
+        assertEquals(1, append(store, "stored again", null).number());
+    }
+
+    @Test
+    void aPayloadOfAnotherVersionIsRefusedNotGuessed() {
+        assertThrows(LivePayload.UnknownVersionException.class, () -> LivePayload.parse(session,
+                "{\"v\":2,\"e\":\"x\",\"n\":1,\"t\":\"1\",\"u\":1,\"r\":2,\"c\":\"a\",\"a\":\"b\"}", false));
+        assertThrows(LivePayload.UnknownVersionException.class, () -> LivePayload.parse(session,
+                "{\"e\":\"x\",\"n\":1,\"t\":\"1\",\"u\":1,\"r\":2,\"c\":\"a\"}", false));
+    }
 }

@@ -1,0 +1,69 @@
+package io.redischat.redis.control;
+
+import java.util.concurrent.CompletionStage;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.redischat.sessions.control.LiveExchanges;
+
+/** Live exchanges through Redis pub/sub: one channel per session, carrying what append.lua published. */
+@ApplicationScoped
+public class RedisLiveExchanges implements LiveExchanges {
+
+    private static final Logger LOG = Logger.getLogger(RedisLiveExchanges.class.getName());
+
+    @Inject
+    LiveSubscriber subscriber;
+
+    @Inject
+    @ConfigProperty(name = "chat.redis.key-prefix", defaultValue = "chat")
+    String keyPrefix;
+
+    @Override
+    public CompletionStage<Void> subscribe(String sessionId, Listener listener) {
+        return subscriber.subscribe(channel(sessionId), new SessionChannel(sessionId, listener));
+    }
+
+    @Override
+    public void unsubscribe(String sessionId, Listener listener) {
+        subscriber.unsubscribe(channel(sessionId), new SessionChannel(sessionId, listener));
+    }
+
+    @Override
+    public String instanceId() {
+        return subscriber.instanceId();
+    }
+
+    private String channel(String sessionId) {
+        return SessionKeys.of(keyPrefix, sessionId).live();
+    }
+
+    /** Equal for equal session and listener, so an unsubscribe finds the subscription it ends. */
+    private record SessionChannel(String sessionId, Listener listener) implements LiveSubscriber.ChannelListener {
+
+        @Override
+        public void onMessage(String payload) {
+            try {
+                listener.onExchange(LivePayload.parse(sessionId, payload, false));
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "unreadable live payload in session " + sessionId + ": " + e.getMessage());
+                listener.onUnreadable();
+            }
+        }
+
+        @Override
+        public void onInterrupted() {
+            listener.onInterrupted();
+        }
+
+        @Override
+        public void onRestored() {
+            listener.onRestored();
+        }
+    }
+}

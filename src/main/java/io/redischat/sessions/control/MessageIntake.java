@@ -1,0 +1,125 @@
+package io.redischat.sessions.control;
+
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.redischat.ops.control.ChatMetrics;
+import io.redischat.sessions.entity.ChatMessage;
+import io.redischat.sessions.entity.ConnectedFrame;
+import io.redischat.sessions.entity.ErrorCode;
+import io.redischat.sessions.entity.ErrorFrame;
+import io.redischat.sessions.entity.ExchangeRequest;
+import io.redischat.sessions.entity.InboundMessage;
+import io.redischat.sessions.entity.MessageFrame;
+import io.redischat.sessions.entity.ResumePoint;
+
+/**
+ * What a connection sends: a message on a persisted connection is stored (in the order the client sent them) and
+ * reaches every connection of the session through its {@link SessionFeeds feed}; without persistence, or when the
+ * store fails, the sender alone gets its message and an unstored reply.
+ */
+@ApplicationScoped
+public class MessageIntake {
+
+    private static final Logger LOG = Logger.getLogger(MessageIntake.class.getName());
+
+    @Inject
+    MessageLog log;
+
+    @Inject
+    SessionFeeds feeds;
+
+    @Inject
+    LiveExchanges live;
+
+    @Inject
+    OutboundFrames frames;
+
+    @Inject
+    ChatMetrics metrics;
+
+    @Inject
+    @ConfigProperty(name = "chat.connection.max-pending-writes", defaultValue = "256")
+    int maxPendingWrites;
+
+    /** Starts the connection's life in its session: persisted ones through the feed, others at once. */
+    public void open(ChatConnection connection, ResumePoint resume, int maxMessageBytes) {
+        if (connection.persistent()) {
+            feeds.join(connection, resume, maxMessageBytes);
+        } else {
+            connection.sendConnected(frames.toJson(ConnectedFrame.unpersisted(connection.sessionId(), maxMessageBytes,
+                    live.instanceId(), connection.connectionId())));
+        }
+    }
+
+    public void close(ChatConnection connection) {
+        if (connection.persistent()) {
+            feeds.leave(connection);
+        }
+    }
+
+    public void reject(ChatConnection connection, ErrorCode code, String message, String clientId) {
+        connection.send(frames.toJson(ErrorFrame.of(code, message, clientId)));
+    }
+
+    public void receive(ChatConnection from, InboundMessage message) {
+        long now = System.currentTimeMillis();
+        metrics.received();
+        if (!from.persistent()) {
+            answerUnstored(from, message, from.nextLocalNumber(), now);
+            return;
+        }
+        if (!from.tryStartWrite(maxPendingWrites)) {
+            metrics.rejected("too_many_pending");
+            reject(from, ErrorCode.TOO_MANY_PENDING,
+                    "more than " + maxPendingWrites + " messages are waiting for Redis; this one was not stored",
+                    message.clientId());
+            return;
+        }
+        var request = new ExchangeRequest(from.sessionId(), message.content(), message.clientId(),
+                message.hasClientId() ? message.clientId() : from.nextIdempotencyKey(), from.connectionId(), now);
+        from.afterPreviousWrite(() -> log.append(request)).whenComplete((stored, failure) -> {
+            from.finishWrite();
+            try {
+                if (failure != null) {
+                    metrics.failed();
+                    answerUnstored(from, message, from.nextLocalNumber(), now);
+                    reject(from, ErrorCode.REDIS_UNAVAILABLE, "message not stored: " + reason(failure),
+                            message.clientId());
+                } else if (stored.duplicate() && message.hasClientId()) {
+                    // the client sent this clientId before: it gets the first answer again, marked as such
+                    metrics.persisted();
+                    for (ChatMessage answer : stored.messages()) {
+                        from.send(frames.toJson(MessageFrame.stored(answer, stored.epoch(), message.clientId(), true)));
+                    }
+                } else {
+                    metrics.persisted();
+                    feeds.stored(from.sessionId(), stored);
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "answering a message failed in session " + from.sessionId(), e);
+            }
+        });
+    }
+
+    private static String reason(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null && !(cause instanceof HistoryUnavailableException)) {
+            cause = cause.getCause();
+        }
+        return cause instanceof HistoryUnavailableException ? cause.getMessage() : cause.getClass().getSimpleName();
+    }
+
+    private void answerUnstored(ChatConnection to, InboundMessage message, long number, long now) {
+        var sent = new ChatMessage(message.content(), now, true, to.sessionId(), null, to.connectionId());
+        var reply = new ChatMessage(ReplyText.of(number, message.content()), now, false, to.sessionId(), null,
+                to.connectionId());
+        to.send(frames.toJson(MessageFrame.unstored(sent, message.clientId())));
+        to.send(frames.toJson(MessageFrame.unstored(reply, message.clientId())));
+    }
+}

@@ -1,0 +1,139 @@
+package io.redischat.sessions.control;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.redischat.ops.control.ChatMetrics;
+import io.redischat.sessions.entity.ResumePoint;
+import io.redischat.sessions.entity.StoredExchange;
+
+/**
+ * The {@link SessionFeed}s of the persisted sessions that have connections on this instance: made with the first
+ * connection, subscribed to the session's live exchanges, dropped and unsubscribed with the last.
+ */
+@ApplicationScoped
+public class SessionFeeds {
+
+    @Inject
+    MessageLog log;
+
+    @Inject
+    LiveExchanges live;
+
+    @Inject
+    OutboundFrames frames;
+
+    @Inject
+    ChatMetrics metrics;
+
+    @Inject
+    @ConfigProperty(name = "chat.feed.threads", defaultValue = "4")
+    int feedThreads;
+
+    private final ConcurrentHashMap<String, SessionFeed> feeds = new ConcurrentHashMap<>();
+    private ExecutorService pool;
+    private ScheduledExecutorService timer;
+
+    @PostConstruct
+    void start() {
+        pool = Executors.newFixedThreadPool(feedThreads, new DaemonThreadFactory("redis-chat-feed"));
+        timer = Executors.newSingleThreadScheduledExecutor(new DaemonThreadFactory("redis-chat-feed-timer"));
+        metrics.gauge("chat_sessions_live", "persisted sessions with clients on this instance", this,
+                SessionFeeds::liveSessions);
+    }
+
+    /** Made with the application, so its metrics exist before the first client. */
+    void onStartup(@Observes @Initialized(ApplicationScoped.class) Object application) {
+        // creating the bean is the point
+    }
+
+    @PreDestroy
+    void stop() {
+        pool.shutdownNow();
+        timer.shutdownNow();
+    }
+
+    /** Adds a persisted connection to its session's feed; it gets {@code connected} once its place is known. */
+    public void join(ChatConnection connection, ResumePoint resume, int maxMessageBytes) {
+        SessionFeed[] made = new SessionFeed[1];
+        SessionFeed feed = feeds.compute(connection.sessionId(), (sessionId, existing) -> {
+            SessionFeed joined = existing;
+            if (joined == null) {
+                joined = new SessionFeed(sessionId, log, frames, new SerialTasks(pool),
+                        (millis, task) -> timer.schedule(task, millis, TimeUnit.MILLISECONDS), live.instanceId());
+                made[0] = joined;
+            }
+            joined.countIn();
+            return joined;
+        });
+        if (made[0] != null) {
+            subscribe(made[0]);
+        }
+        feed.join(connection, resume, maxMessageBytes);
+    }
+
+    public void leave(ChatConnection connection) {
+        SessionFeed[] emptied = new SessionFeed[1];
+        SessionFeed feed = feeds.computeIfPresent(connection.sessionId(), (sessionId, existing) -> {
+            if (existing.countOut() > 0) {
+                return existing;
+            }
+            emptied[0] = existing;
+            return null;
+        });
+        if (feed != null) {
+            feed.leave(connection);
+        }
+        if (emptied[0] != null) {
+            emptied[0].leave(connection);
+            unsubscribe(emptied[0]);
+        }
+    }
+
+    /** What this instance stored reaches the feed at once, whether or not pub/sub brings it too. */
+    public void stored(String sessionId, StoredExchange exchange) {
+        SessionFeed feed = feeds.get(sessionId);
+        if (feed != null) {
+            feed.onExchange(exchange);
+        }
+    }
+
+    public int liveSessions() {
+        return feeds.size();
+    }
+
+    /**
+     * Subscribes outside the map's lock (it writes to the pub/sub connection); the feed's own lock keeps its
+     * subscribe before its unsubscribe.
+     */
+    private void subscribe(SessionFeed feed) {
+        synchronized (feed) {
+            if (feeds.get(feed.sessionId()) != feed) {
+                return;
+            }
+            live.subscribe(feed.sessionId(), feed).whenComplete((confirmed, failure) -> {
+                if (failure == null) {
+                    feed.subscribed();
+                }
+            });
+        }
+    }
+
+    private void unsubscribe(SessionFeed feed) {
+        synchronized (feed) {
+            live.unsubscribe(feed.sessionId(), feed);
+        }
+    }
+}

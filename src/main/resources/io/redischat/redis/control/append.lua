@@ -1,0 +1,82 @@
+-- append.lua: store one user message and the server's reply in a session's history, atomically.
+--
+-- KEYS[1] history stream   chat:{sid}:history  (entry id = seq, fields c t s n f [cid])
+-- KEYS[2] meta hash        chat:{sid}:meta     (epoch, n = user message count, seq = last seq)
+-- KEYS[3] seen marker      chat:{sid}:seen     (outlives the history, tells "expired" from "never persisted")
+-- KEYS[4] idempotency key  chat:{sid}:cid:<key> (the clientId, or a key the server made: '#...')
+-- ARGV[1] content   ARGV[2] timestamp (epoch ms)   ARGV[3] history TTL (s)   ARGV[4] max history entries
+-- ARGV[5] marker TTL (s)   ARGV[6] epoch to start if the session is new   ARGV[7] the client's clientId or ''
+-- ARGV[8] pub/sub channel of the session, or '' = do not publish (the caller publishes after replicas confirmed)
+-- ARGV[9] from: the connection id of the sending socket   ARGV[10] TTL of the idempotency key (s)
+--
+-- The reply text 'Message #N: content' is made here and nowhere else. What is stored is published in the same step
+-- as one payload, so every instance delivers exactly what is in the history:
+--   {"v":1, "e":epoch, "n":N, "t":"timestamp", "u":userSeq, "r":replySeq, "c":content, "a":reply, "i":clientId,
+--    "f":from}
+-- Returns {kind, payload}; kind is 'stored', or 'duplicate' when the idempotency key was seen before (nothing is
+-- written; the payload describes the first write).
+
+local function payload(epoch, n, ts, userSeq, replySeq, content, reply, clientId, from)
+  return cjson.encode({v = 1, e = epoch, n = tonumber(n), t = ts, u = tonumber(userSeq), r = tonumber(replySeq),
+    c = content, a = reply, i = clientId, f = from})
+end
+
+local function field(entries, name)
+  if entries[1] then
+    local fields = entries[1][2]
+    for i = 1, #fields, 2 do
+      if fields[i] == name then
+        return fields[i + 1]
+      end
+    end
+  end
+  return nil
+end
+
+local prior = redis.call('GET', KEYS[4])
+if prior then
+  local epoch, n, userSeq, replySeq, ts = string.match(prior, '^([^|]*)|(%d+)|(%d+)|(%d+)|(%d+)')
+  local sent = redis.call('XRANGE', KEYS[1], userSeq .. '-0', userSeq .. '-0')
+  local answered = redis.call('XRANGE', KEYS[1], replySeq .. '-0', replySeq .. '-0')
+  local content = field(sent, 'c') or ARGV[1]
+  local reply = field(answered, 'c') or ('Message #' .. n .. ': ' .. content)
+  return {'duplicate', payload(epoch, n, ts, userSeq, replySeq, content, reply, ARGV[7], field(sent, 'f') or ARGV[9])}
+end
+
+local epoch = redis.call('HGET', KEYS[2], 'epoch')
+if not epoch then
+  -- a history without its meta hash lost its counters (eviction): start over under a new epoch
+  epoch = ARGV[6]
+  redis.call('DEL', KEYS[1])
+  redis.call('HSET', KEYS[2], 'epoch', epoch)
+end
+
+local n = redis.call('HINCRBY', KEYS[2], 'n', 1)
+local userSeq = redis.call('HINCRBY', KEYS[2], 'seq', 1)
+local replySeq = redis.call('HINCRBY', KEYS[2], 'seq', 1)
+local reply = 'Message #' .. n .. ': ' .. ARGV[1]
+
+if ARGV[7] ~= '' then
+  redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[4], userSeq .. '-0', 'c', ARGV[1], 't', ARGV[2], 's', '1', 'n', n,
+    'f', ARGV[9], 'cid', ARGV[7])
+  redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[4], replySeq .. '-0', 'c', reply, 't', ARGV[2], 's', '0', 'n', n,
+    'f', ARGV[9], 'cid', ARGV[7])
+else
+  redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[4], userSeq .. '-0', 'c', ARGV[1], 't', ARGV[2], 's', '1', 'n', n,
+    'f', ARGV[9])
+  redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[4], replySeq .. '-0', 'c', reply, 't', ARGV[2], 's', '0', 'n', n,
+    'f', ARGV[9])
+end
+
+local ttl = tonumber(ARGV[3])
+redis.call('EXPIRE', KEYS[1], ttl)
+redis.call('EXPIRE', KEYS[2], ttl)
+redis.call('SET', KEYS[3], epoch, 'EX', math.max(ttl, tonumber(ARGV[5])))
+redis.call('SET', KEYS[4], epoch .. '|' .. n .. '|' .. userSeq .. '|' .. replySeq .. '|' .. ARGV[2], 'EX',
+  math.min(ttl, tonumber(ARGV[10])))
+
+local published = payload(epoch, n, ARGV[2], userSeq, replySeq, ARGV[1], reply, ARGV[7], ARGV[9])
+if ARGV[8] ~= '' then
+  redis.call('PUBLISH', ARGV[8], published)
+end
+return {'stored', published}

@@ -1,0 +1,189 @@
+package io.redischat.sessions.boundary;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URL;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import jakarta.json.JsonObject;
+
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import io.redischat.testsupport.Await;
+import io.redischat.testsupport.ChatSocket;
+import io.redischat.testsupport.Deployments;
+import io.redischat.testsupport.RedisServerProcess;
+import io.redischat.testsupport.ServiceClient;
+import io.redischat.testsupport.SharedRedis;
+
+/**
+ * The core promise, "each message is answered", under the timing real clients produce: many sockets opening at
+ * the same moment and sending from their {@code onopen} before any frame of the server, and the first message after
+ * a Redis outage.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class DeliveryGuaranteesIT {
+
+    static final int SESSIONS = 50;
+    static final int SOCKETS_PER_SESSION = 2;
+    static final int ROUNDS = 3;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        // a long fail-fast window, so that "status says connected while writes are still refused" cannot hide
+        return Deployments.chatWarWith(java.util.Map.of("chat.redis.fail-fast-ms", "5000"));
+    }
+
+    @ArquillianResource
+    URL deploymentUrl;
+
+    ServiceClient service;
+    RedisServerProcess redis;
+
+    @BeforeEach
+    void connect() {
+        redis = SharedRedis.get();
+        service = ServiceClient.at(deploymentUrl);
+    }
+
+    @Test
+    void everySocketOpenedInABurstGetsItsAnswerAndEveryMessageStoredAfterItsHandshake() {
+        for (int round = 1; round <= ROUNDS; round++) {
+            String prefix = "burst" + round + "-" + System.nanoTime() + "-";
+            var opening = new ArrayList<CompletableFuture<ChatSocket>>();
+            var clientIds = new ArrayList<String>();
+            for (int s = 0; s < SESSIONS; s++) {
+                for (int c = 0; c < SOCKETS_PER_SESSION; c++) {
+                    String clientId = "r" + round + "s" + s + "c" + c;
+                    clientIds.add(clientId);
+                    opening.add(ChatSocket.connectSendingOnOpen(
+                            service.webSocketUri(prefix + s, "redis_persistence=true"),
+                            "{\"content\":\"hello from " + clientId + "\",\"clientId\":\"" + clientId + "\"}"));
+                }
+            }
+            List<ChatSocket> sockets = opening.stream().map(CompletableFuture::join).toList();
+            long expectedLastSeq = 2L * SOCKETS_PER_SESSION;
+            var failures = new ArrayList<String>();
+            try {
+                for (int i = 0; i < sockets.size(); i++) {
+                    String problem = checkDelivery(sockets.get(i).awaitConnected(), clientIds.get(i), expectedLastSeq);
+                    if (problem != null) {
+                        failures.add(clientIds.get(i) + ": " + problem);
+                    }
+                }
+            } finally {
+                sockets.forEach(ChatSocket::close);
+            }
+            System.out.println("round " + round + ": " + sockets.size() + " sockets, " + failures.size()
+                    + " not answered completely");
+            assertTrue(failures.isEmpty(), "round " + round + ": " + failures.size() + " of " + sockets.size()
+                    + " sockets missed frames, e.g. " + failures.subList(0, Math.min(5, failures.size())));
+            for (int s = 0; s < SESSIONS; s++) {
+                assertEquals(expectedLastSeq, service.get("api/sessions/" + prefix + s + "/messages/").json()
+                        .getJsonNumber("last_seq").longValue());
+            }
+        }
+    }
+
+    /**
+     * Reads the socket's frames until the session's last seq: they must be every seq after the one its
+     * {@code connected} frame reported, once each, in order, with its own message and the reply among them.
+     */
+    private static String checkDelivery(ChatSocket socket, String clientId, long lastSeq) {
+        JsonObject connected = socket.connectedFrame();
+        if (connected == null) {
+            return "closed before connected";
+        }
+        long from = connected.getJsonNumber("lastSeq").longValue();
+        long expected = from + 1;
+        boolean ownSent = false;
+        boolean ownReply = false;
+        while (expected <= lastSeq) {
+            String frame = socket.nextFrame(Duration.ofSeconds(10));
+            if (frame == null) {
+                return "connected at lastSeq " + from + ", then nothing after seq " + (expected - 1)
+                        + (ownSent ? "" : "; own message missing") + (ownReply ? "" : "; reply missing");
+            }
+            JsonObject message = ChatSocket.json(frame);
+            if (!"message".equals(message.getString("type"))) {
+                return "unexpected frame " + frame;
+            }
+            long seq = message.getJsonNumber("seq").longValue();
+            if (seq != expected) {
+                return "expected seq " + expected + " but got " + seq + " (connected at " + from + ")";
+            }
+            if (clientId.equals(message.getString("clientId", null))) {
+                ownSent |= message.getBoolean("isSent");
+                ownReply |= !message.getBoolean("isSent");
+            }
+            expected++;
+        }
+        if (!ownSent || !ownReply) {
+            return "own message or reply not among seqs " + (from + 1) + ".." + lastSeq + " (connected at " + from
+                    + ")";
+        }
+        String extra = socket.nextFrame(Duration.ofMillis(50));
+        return extra == null ? null : "a frame after the last seq: " + extra;
+    }
+
+    @Test
+    void theFirstMessageAfterStatusReportsRedisConnectedIsStored() throws Exception {
+        String session = "after-outage-" + System.nanoTime();
+        try (ChatSocket busy = service.persistentSocket(session)) {
+            busy.send("before the outage");
+            assertTrue(busy.nextJson(2).get(0).getBoolean("persisted"));
+
+            redis.kill();
+            // another client keeps writing through the outage, as a busy session does
+            var writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Thread writer = new Thread(() -> {
+                while (writing.get()) {
+                    busy.send("during the outage");
+                    pause(100);
+                }
+            });
+            writer.start();
+            pause(1500);
+            redis.launch();
+            Await.until(() -> service.get("api/redis/status/").json().getBoolean("redis_connected"),
+                    Duration.ofSeconds(20), "status reports Redis connected");
+            try (ChatSocket after = service.persistentSocket(session + "-new")) {
+                writing.set(false);
+                writer.join();
+                after.send("first after the outage");
+                JsonObject answer = after.nextJson();
+                assertEquals("first after the outage", answer.getString("content"));
+                assertTrue(answer.getBoolean("persisted"), "stored as soon as status says connected: " + answer
+                        + " " + after.nextFrame(Duration.ofSeconds(2)) + " " + after.nextFrame(Duration.ofSeconds(2)));
+            } finally {
+                writing.set(false);
+                writer.join();
+            }
+            assertEquals(2, service.get("api/sessions/" + session + "-new/messages/").json().getInt("count"));
+        } finally {
+            if (!redis.isRunning()) {
+                redis.launch();
+            }
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package io.redischat.sessions.control;
+
+import java.io.StringReader;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.concurrent.Future;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.SendHandler;
+import jakarta.websocket.SendResult;
+import jakarta.websocket.Session;
+
+import io.redischat.sessions.entity.ExchangeRequest;
+import io.redischat.sessions.entity.ResumePoint;
+import io.redischat.sessions.entity.StoredExchange;
+
+/**
+ * A {@link SessionFeed} wired to the in-memory store, sockets that record what they are sent, tasks run on the
+ * caller's thread, and a fake clock: every interleaving is the test's choice, and nothing waits.
+ */
+final class FeedHarness {
+
+    static final String SESSION = "s1";
+
+    final InMemoryMessageLog log = new InMemoryMessageLog();
+    final OutboundFrames frames = new OutboundFrames();
+    final FakeClock clock = new FakeClock();
+    final SessionFeed feed = new SessionFeed(SESSION, log, frames, new SerialTasks(Runnable::run), clock, "i1");
+
+    /** A client socket: the frames it was sent, as JSON. */
+    static final class Client {
+        final ChatConnection connection;
+        final List<JsonObject> received = new ArrayList<>();
+        boolean open = true;
+        private int sent;
+
+        Client() {
+            RemoteEndpoint.Async remote = (RemoteEndpoint.Async) Proxy.newProxyInstance(
+                    FeedHarness.class.getClassLoader(), new Class<?>[] {RemoteEndpoint.Async.class},
+                    (proxy, method, args) -> {
+                        if (method.getName().equals("sendText")) {
+                            try (var reader = Json.createReader(new StringReader((String) args[0]))) {
+                                received.add(reader.readObject());
+                            }
+                            if (args.length > 1 && args[1] instanceof SendHandler handler) {
+                                handler.onResult(new SendResult());
+                            }
+                        }
+                        return method.getReturnType() == Future.class ? null : null;
+                    });
+            Session socket = (Session) Proxy.newProxyInstance(FeedHarness.class.getClassLoader(),
+                    new Class<?>[] {Session.class}, (proxy, method, args) -> switch (method.getName()) {
+                        case "isOpen" -> open;
+                        case "getAsyncRemote" -> remote;
+                        case "getId" -> "socket";
+                        default -> null;
+                    });
+            connection = new ChatConnection(socket, SESSION, true, 1 << 20);
+        }
+
+        JsonObject connected() {
+            JsonObject first = received.get(0);
+            if (!"connected".equals(first.getString("type"))) {
+                throw new AssertionError("first frame is not connected: " + received);
+            }
+            return first;
+        }
+
+        /** The seqs of the message frames received, in order. */
+        List<Long> seqs() {
+            return received.stream().filter(frame -> "message".equals(frame.getString("type")))
+                    .map(frame -> frame.getJsonNumber("seq").longValue()).toList();
+        }
+
+        List<String> syncStates() {
+            return received.stream().filter(frame -> "sync".equals(frame.getString("type")))
+                    .map(frame -> frame.getString("state")).toList();
+        }
+
+        /** Sends a message the way the intake does: stored after this connection's earlier writes. */
+        java.util.concurrent.CompletableFuture<StoredExchange> write(InMemoryMessageLog log, String content) {
+            String key = connection.nextIdempotencyKey();
+            return connection.afterPreviousWrite(() -> log.append(new ExchangeRequest(SESSION, content + " " + ++sent,
+                    null, key, connection.connectionId(), 1)));
+        }
+    }
+
+    Client join() {
+        return join(null);
+    }
+
+    Client join(ResumePoint resume) {
+        var client = new Client();
+        feed.countIn();
+        feed.join(client.connection, resume, 65536);
+        return client;
+    }
+
+    /** A client's write whose acknowledgement reaches the feed as the intake passes it on. */
+    void writeAndAcknowledge(Client client, String content) {
+        client.write(log, content).thenAccept(feed::onExchange);
+    }
+
+    /** Another instance writes: the feed hears of it only through pub/sub, if at all. */
+    StoredExchange writeElsewhere(String content) {
+        return log.append(new ExchangeRequest(SESSION, content, null, "#other." + System.nanoTime(), "other", 1))
+                .toCompletableFuture().join();
+    }
+
+    static final class FakeClock implements SessionFeed.Delays {
+        private record Due(long at, long order, Runnable task) {
+        }
+
+        private final PriorityQueue<Due> due = new PriorityQueue<>((a, b) -> a.at != b.at
+                ? Long.compare(a.at, b.at) : Long.compare(a.order, b.order));
+        private long now;
+        private long order;
+
+        @Override
+        public void after(long millis, Runnable task) {
+            due.add(new Due(now + millis, order++, task));
+        }
+
+        void advance(long millis) {
+            long until = now + millis;
+            while (!due.isEmpty() && due.peek().at <= until) {
+                Due next = due.poll();
+                now = next.at;
+                next.task.run();
+            }
+            now = until;
+        }
+    }
+}

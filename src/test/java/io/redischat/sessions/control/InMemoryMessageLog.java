@@ -1,0 +1,169 @@
+package io.redischat.sessions.control;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+import io.redischat.sessions.entity.ChatMessage;
+import io.redischat.sessions.entity.EmptyReason;
+import io.redischat.sessions.entity.ExchangeRequest;
+import io.redischat.sessions.entity.HistoryQuery;
+import io.redischat.sessions.entity.SessionHistory;
+import io.redischat.sessions.entity.StoredExchange;
+
+/**
+ * The store's in-memory twin for unit tests: the same contract as the Redis one (seq, epoch, idempotency keys, trim,
+ * loss of everything), and the timing under the test's control. Reads and writes can be held and are then carried
+ * out when released, in any order the test picks, so interleavings that are rare on a real network are certain here.
+ * Every stored exchange is recorded as "published" for the test to deliver, drop, repeat or reorder.
+ */
+final class InMemoryMessageLog implements MessageLog {
+
+    private static final class Session {
+        String epoch;
+        long number;
+        long seq;
+        final List<ChatMessage> entries = new ArrayList<>();
+        final Map<Long, String> clientIds = new HashMap<>();
+        final Map<String, StoredExchange> byKey = new HashMap<>();
+    }
+
+    private final Map<String, Session> sessions = new HashMap<>();
+    private final List<Runnable> held = new ArrayList<>();
+    final List<StoredExchange> published = new ArrayList<>();
+    private int epochs;
+    private int maxEntries = Integer.MAX_VALUE;
+    private boolean holding;
+    private boolean answeringLater;
+    private boolean down;
+
+    /** From now on calls wait for {@link #release}. */
+    void hold() {
+        holding = true;
+    }
+
+    /** From now on calls are carried out at once, but answered only when {@link #release released}. */
+    void holdAnswers() {
+        answeringLater = true;
+    }
+
+    /** Carries out the held call at {@code index} (0 = the oldest still held). */
+    void release(int index) {
+        held.remove(index).run();
+    }
+
+    void releaseAll() {
+        holding = false;
+        answeringLater = false;
+        while (!held.isEmpty()) {
+            release(0);
+        }
+    }
+
+    int heldCalls() {
+        return held.size();
+    }
+
+    void down(boolean isDown) {
+        down = isDown;
+    }
+
+    void trimTo(int entries) {
+        maxEntries = entries;
+    }
+
+    /** Everything is gone, as after a restart of a Redis without persistence. */
+    void loseEverything() {
+        sessions.clear();
+    }
+
+    @Override
+    public CompletionStage<StoredExchange> append(ExchangeRequest request) {
+        return call(() -> store(request));
+    }
+
+    @Override
+    public CompletionStage<SessionHistory> read(String sessionId, HistoryQuery query) {
+        return call(() -> history(sessionId, query));
+    }
+
+    private <T> CompletionStage<T> call(Supplier<T> work) {
+        var result = new CompletableFuture<T>();
+        if (answeringLater) {
+            T answer = down ? null : work.get();
+            boolean failed = down;
+            held.add(() -> {
+                if (failed) {
+                    result.completeExceptionally(new HistoryUnavailableException("store down", null));
+                } else {
+                    result.complete(answer);
+                }
+            });
+            return result;
+        }
+        Runnable run = () -> {
+            if (down) {
+                result.completeExceptionally(new HistoryUnavailableException("store down", null));
+            } else {
+                result.complete(work.get());
+            }
+        };
+        if (holding) {
+            held.add(run);
+        } else {
+            run.run();
+        }
+        return result;
+    }
+
+    private StoredExchange store(ExchangeRequest request) {
+        Session session = sessions.computeIfAbsent(request.sessionId(), id -> new Session());
+        StoredExchange prior = session.byKey.get(request.idempotencyKey());
+        if (prior != null) {
+            return new StoredExchange(prior.epoch(), prior.number(), prior.sent(), prior.reply(), prior.clientId(),
+                    true);
+        }
+        if (session.epoch == null) {
+            session.epoch = "e" + (++epochs);
+        }
+        long n = ++session.number;
+        var sent = new ChatMessage(request.content(), request.timestamp(), true, request.sessionId(), ++session.seq,
+                request.from());
+        var reply = new ChatMessage(ReplyText.of(n, request.content()), request.timestamp(), false,
+                request.sessionId(), ++session.seq, request.from());
+        session.entries.add(sent);
+        session.entries.add(reply);
+        if (request.clientId() != null) {
+            session.clientIds.put(sent.seq(), request.clientId());
+            session.clientIds.put(reply.seq(), request.clientId());
+        }
+        while (session.entries.size() > maxEntries) {
+            session.entries.remove(0);
+        }
+        var exchange = new StoredExchange(session.epoch, n, sent, reply, request.clientId(), false);
+        session.byKey.put(request.idempotencyKey(), exchange);
+        published.add(exchange);
+        return exchange;
+    }
+
+    private SessionHistory history(String sessionId, HistoryQuery query) {
+        Session session = sessions.get(sessionId);
+        if (session == null) {
+            return new SessionHistory(sessionId, List.of(), null, 0, null, EmptyReason.never_persisted, Map.of());
+        }
+        List<ChatMessage> messages;
+        if (query.limit() != null && query.limit() == 0) {
+            messages = List.of();
+        } else if (query.since() != null) {
+            messages = session.entries.stream().filter(m -> m.seq() > query.since()).toList();
+        } else {
+            messages = List.copyOf(session.entries);
+        }
+        return new SessionHistory(sessionId, messages, session.epoch, session.seq, 300L,
+                messages.isEmpty() ? EmptyReason.none_in_range : null, Map.copyOf(session.clientIds));
+    }
+}

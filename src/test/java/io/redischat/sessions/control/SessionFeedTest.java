@@ -1,0 +1,271 @@
+package io.redischat.sessions.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.LongStream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import io.redischat.sessions.control.FeedHarness.Client;
+import io.redischat.sessions.entity.ResumePoint;
+import io.redischat.sessions.entity.StoredExchange;
+
+/**
+ * The feed's promise, tested against the in-memory store with every interleaving chosen by the test: each
+ * connection gets every message stored after its place, exactly once and in seq order, starting with
+ * {@code connected}; its own messages are among them, including those it sent before {@code connected}.
+ */
+class SessionFeedTest {
+
+    final FeedHarness harness = new FeedHarness();
+    final InMemoryMessageLog log = harness.log;
+    final SessionFeed feed = harness.feed;
+
+    @Test
+    void aMessageSentBeforeConnectedIsStoredAfterTheSocketsPlaceAndAnsweredAfterConnected() {
+        log.hold();
+        Client client = harness.join();
+        harness.writeAndAcknowledge(client, "sent in onopen");
+        assertEquals(1, log.heldCalls(), "the write waits until the socket's place was read");
+
+        log.releaseAll();
+        assertEquals(0, client.connected().getJsonNumber("lastSeq").longValue(), "connected excludes the message");
+        assertEquals(List.of(1L, 2L), client.seqs());
+        assertEquals("sent in onopen 1", client.received.get(1).getString("content"));
+        assertEquals(client.connection.connectionId(), client.received.get(1).getString("from"));
+    }
+
+    @Test
+    void theOwnWriteAcknowledgedBeforeThePlaceIsProcessedIsStillDelivered() {
+        Client early = harness.join();
+        log.hold();
+        Client late = harness.join();
+        // another member's message is stored while the late member's place read is held: it was read later
+        harness.writeAndAcknowledge(early, "from early");
+        log.release(1);
+        log.release(0);
+        assertEquals(List.of(1L, 2L), early.seqs());
+        assertEquals(2, late.connected().getJsonNumber("lastSeq").longValue());
+        assertEquals(List.of(), late.seqs(), "stored before its place: not for it");
+    }
+
+    @Test
+    void aMemberPlacedBeforeMessagesTheFeedAlreadyDeliveredGetsThemFromTheRecentOnes() {
+        Client first = harness.join();
+        log.holdAnswers();
+        Client late = harness.join();
+        harness.writeAndAcknowledge(first, "a");
+        log.release(1);
+        harness.writeAndAcknowledge(first, "b");
+        log.release(1);
+        assertEquals(List.of(1L, 2L, 3L, 4L), first.seqs());
+        // its place (0) was read before 1..4 were stored, and reached the feed after it delivered them
+        log.releaseAll();
+        assertEquals(0, late.connected().getJsonNumber("lastSeq").longValue());
+        assertEquals(List.of(1L, 2L, 3L, 4L), late.seqs(), "everything after its place, once, in order");
+    }
+
+    @Test
+    void publishedAndAcknowledgedTwiceIsDeliveredOnce() {
+        Client client = harness.join();
+        harness.writeAndAcknowledge(client, "once");
+        log.published.forEach(feed::onExchange);
+        log.published.forEach(feed::onExchange);
+        assertEquals(List.of(1L, 2L), client.seqs());
+    }
+
+    @Test
+    void messagesArrivingOutOfOrderAreDeliveredInOrder() {
+        Client client = harness.join();
+        StoredExchange first = harness.writeElsewhere("1");
+        StoredExchange second = harness.writeElsewhere("2");
+        log.hold();
+        feed.onExchange(second);
+        assertEquals(List.of(), client.seqs(), "3 and 4 wait for 1 and 2");
+        feed.onExchange(first);
+        assertEquals(List.of(1L, 2L, 3L, 4L), client.seqs());
+        log.releaseAll();
+        assertEquals(List.of(1L, 2L, 3L, 4L), client.seqs(), "the history read finds nothing new");
+    }
+
+    @Test
+    void whatWasPublishedBeforeTheSubscriptionIsReadOnceItIsConfirmed() {
+        Client client = harness.join();
+        harness.writeElsewhere("lost to pub/sub");
+        assertEquals(List.of(), client.seqs());
+        feed.subscribed();
+        assertEquals(List.of(1L, 2L), client.seqs());
+    }
+
+    @Test
+    void aLostPublicationIsFoundInTheHistoryWhenTheNextOneShowsTheHole() {
+        feed.subscribed();
+        Client client = harness.join();
+        harness.writeElsewhere("lost");
+        feed.onExchange(harness.writeElsewhere("next"));
+        assertEquals(List.of(1L, 2L, 3L, 4L), client.seqs());
+    }
+
+    @Test
+    void messagesTrimmedBeforeTheyCouldBeDeliveredAreAGap() {
+        feed.subscribed();
+        Client client = harness.join();
+        log.trimTo(2);
+        harness.writeElsewhere("trimmed");
+        harness.writeElsewhere("trimmed too");
+        feed.onExchange(harness.writeElsewhere("kept"));
+        assertEquals(List.of(5L, 6L), client.seqs());
+        assertEquals(List.of("gap"), client.syncStates());
+    }
+
+    @Test
+    void aNewEpochResetsTheMembersAndDeliversTheNewHistoryFromItsStart() {
+        feed.subscribed();
+        Client client = harness.join();
+        harness.writeAndAcknowledge(client, "old");
+        String oldEpoch = client.received.get(1).getString("epoch");
+        log.loseEverything();
+        harness.writeAndAcknowledge(client, "new");
+        assertEquals(List.of(1L, 2L, 1L, 2L), client.seqs());
+        assertEquals(List.of("reset"), client.syncStates());
+        assertNotEquals(oldEpoch, client.received.get(client.received.size() - 1).getString("epoch"));
+    }
+
+    @Test
+    void aResumeReplaysWhatWasMissedAfterConnectedAndThenGoesLive() {
+        feed.subscribed();
+        Client writer = harness.join();
+        harness.writeAndAcknowledge(writer, "a");
+        harness.writeAndAcknowledge(writer, "b");
+        String epoch = writer.received.get(1).getString("epoch");
+        Client back = harness.join(new ResumePoint(2, epoch));
+        assertTrue(back.connected().getBoolean("recovered"));
+        assertEquals(2, back.connected().getInt("replayed"));
+        harness.writeAndAcknowledge(writer, "c");
+        assertEquals(List.of(3L, 4L, 5L, 6L), back.seqs());
+    }
+
+    @Test
+    void aResumeIntoAnotherEpochIsNotRecovered() {
+        feed.subscribed();
+        Client writer = harness.join();
+        harness.writeAndAcknowledge(writer, "a");
+        Client back = harness.join(new ResumePoint(2, "gone"));
+        assertFalse(back.connected().getBoolean("recovered"));
+        assertEquals(List.of(), back.seqs());
+    }
+
+    @Test
+    void aSocketOpenedWhileTheStoreIsDownIsConnectedAndGetsWhatComesOnceItIsBack() {
+        feed.subscribed();
+        log.down(true);
+        Client client = harness.join();
+        assertEquals("connected", client.connected().getString("type"));
+        log.down(false);
+        harness.writeAndAcknowledge(client, "after the outage");
+        assertEquals(List.of(1L, 2L), client.seqs());
+    }
+
+    @Test
+    void anInterruptedFeedSaysSoAndCatchesUpWhenRestored() {
+        feed.subscribed();
+        Client client = harness.join();
+        feed.onInterrupted();
+        harness.writeElsewhere("during");
+        feed.onRestored();
+        assertEquals(List.of(1L, 2L), client.seqs());
+        assertEquals(List.of("interrupted", "resumed"), client.syncStates());
+    }
+
+    @Test
+    void aFailedHistoryReadIsTriedAgainLater() {
+        Client client = harness.join();
+        harness.writeElsewhere("lost");
+        log.down(true);
+        feed.subscribed();
+        assertEquals(List.of(), client.seqs());
+        log.down(false);
+        harness.clock.advance(SessionFeed.READ_RETRY_MS);
+        assertEquals(List.of(1L, 2L), client.seqs());
+    }
+
+    @Test
+    void aMemberThatLeftGetsNothingMore() {
+        Client stays = harness.join();
+        Client leaves = harness.join();
+        feed.countOut();
+        feed.leave(leaves.connection);
+        harness.writeAndAcknowledge(stays, "after");
+        assertEquals(List.of(1L, 2L), stays.seqs());
+        assertEquals(List.of(), leaves.seqs());
+    }
+
+    /**
+     * Many sockets open at once and send at once; the store answers their calls in a random order, pub/sub drops,
+     * repeats and reorders, and the subscription is confirmed at a random moment. Every member must still get every
+     * seq after its place, once, in order, its own messages among them.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void anyInterleavingOfJoinsWritesAndPublicationsDeliversEverythingOnceInOrder(long seed) {
+        var random = new Random(seed);
+        if (seed % 2 == 0) {
+            log.hold();
+        } else {
+            log.holdAnswers();
+        }
+        var clients = new ArrayList<Client>();
+        int subscribeAt = random.nextInt(40);
+        int published = 0;
+        for (int step = 0; step < 40 || log.heldCalls() > 0; step++) {
+            if (step == subscribeAt) {
+                feed.subscribed();
+            }
+            int action = random.nextInt(10);
+            if (step < 40 && action < 3) {
+                Client client = harness.join();
+                clients.add(client);
+                harness.writeAndAcknowledge(client, "hello");
+            } else if (step < 40 && action < 5 && !clients.isEmpty()) {
+                harness.writeAndAcknowledge(clients.get(random.nextInt(clients.size())), "more");
+            } else if (log.heldCalls() > 0) {
+                log.release(random.nextInt(log.heldCalls()));
+            }
+            while (published < log.published.size() && random.nextInt(3) > 0) {
+                StoredExchange exchange = log.published.get(published++);
+                if (random.nextInt(5) > 0) {
+                    feed.onExchange(exchange);
+                }
+                if (random.nextInt(5) == 0) {
+                    feed.onExchange(exchange);
+                }
+            }
+        }
+        if (subscribeAt >= 40) {
+            feed.subscribed();
+        }
+        log.releaseAll();
+        harness.clock.advance(10_000);
+        long lastSeq = 2L * log.published.size();
+        for (Client client : clients) {
+            long from = client.connected().getJsonNumber("lastSeq").longValue();
+            assertEquals(LongStream.rangeClosed(from + 1, lastSeq).boxed().toList(), client.seqs(),
+                    "seed " + seed + ": a member placed at " + from);
+            long own = client.received.stream().filter(frame -> "message".equals(frame.getString("type"))
+                    && client.connection.connectionId().equals(frame.getString("from"))).count();
+            assertTrue(own >= 2, "its own message and reply reached it");
+        }
+    }
+
+    static LongStream seeds() {
+        return LongStream.rangeClosed(1, 200);
+    }
+}
