@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import io.redischat.testsupport.Await;
 import io.redischat.testsupport.ChatSocket;
 import io.redischat.testsupport.PayaraMicroProcess;
 import io.redischat.testsupport.RedisServerProcess;
@@ -96,30 +98,24 @@ class ReliabilityIT {
             senders.add(CompletableFuture.runAsync(() -> {
                 for (int i = 0; i < perClient; i++) {
                     client.send("{\"content\":\"" + prefix + i + "\",\"clientId\":\"" + prefix + i + "\"}");
-                    pause(25);
+                    Await.pause(25); // a steady stream, not a burst
                 }
             }));
         }
-        pause(400);
+        Await.pause(400); // the stream is flowing when Redis dies
         redis.kill();
-        pause(800);
+        Await.pause(800); // and is down for a while
         redis.launch();
         long answering = System.nanoTime();
-        long resumedAfterMs = -1;
+        long resumedAfterMs;
         try (ChatSocket probe = service.persistentSocket("probe-" + run)) {
-            for (int i = 0; i < 100 && resumedAfterMs < 0; i++) {
-                probe.send("probe " + i);
-                JsonObject answer = probe.nextJson();
-                if (answer.getBoolean("persisted")) {
-                    resumedAfterMs = (System.nanoTime() - answering) / 1_000_000;
-                } else {
-                    probe.nextJson(2);
-                    pause(50);
-                }
-            }
+            var probes = new AtomicInteger();
+            Await.value(() -> probe.sendOnce("probe " + probes.getAndIncrement()), Duration.ofSeconds(10),
+                    Duration.ofMillis(50), "storing to resume after Redis came back");
+            resumedAfterMs = (System.nanoTime() - answering) / 1_000_000;
         }
         senders.forEach(CompletableFuture::join);
-        pause(1500);
+        Await.pause(1500); // the answers to the last sends arrive; the loop below reads until none come
 
         Set<String> acknowledged = new HashSet<>();
         Set<String> refused = new HashSet<>();
@@ -198,24 +194,24 @@ class ReliabilityIT {
                 for (int i = 0; i < 80; i++) {
                     client.send("flood " + i);
                 }
-                int tooManyPending = 0;
-                int unstored = 0;
-                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (tooManyPending + unstored < 80 && System.nanoTime() < deadline) {
+                var tooManyPending = new AtomicInteger();
+                var unstored = new AtomicInteger();
+                Await.until(() -> {
                     JsonObject frame = client.nextJson();
                     if ("error".equals(frame.getString("type"))) {
                         if ("too_many_pending".equals(frame.getString("code"))) {
-                            tooManyPending++;
+                            tooManyPending.incrementAndGet();
                         }
                     } else if (frame.getBoolean("isSent")) {
-                        unstored++;
+                        unstored.incrementAndGet();
                     }
-                }
+                    return tooManyPending.get() + unstored.get() == 80;
+                }, Duration.ofSeconds(30), Duration.ZERO, "an answer to every message of the flood");
                 System.out.printf("redis hung: status %d ms, send %d ms, fetch %d ms; flood of 80: %d refused at once"
-                        + " (too_many_pending), %d answered unstored%n", statusMs, sendMs, fetchMs, tooManyPending,
-                        unstored);
-                assertEquals(80, tooManyPending + unstored, "every message of the flood answered");
-                assertTrue(tooManyPending > 0, "the pending-writes limit bounded the backlog");
+                        + " (too_many_pending), %d answered unstored%n", statusMs, sendMs, fetchMs, tooManyPending.get(),
+                        unstored.get());
+                assertEquals(80, tooManyPending.get() + unstored.get(), "every message of the flood answered");
+                assertTrue(tooManyPending.get() > 0, "the pending-writes limit bounded the backlog");
             } finally {
                 redis.resume();
             }
@@ -235,7 +231,7 @@ class ReliabilityIT {
             var sending = CompletableFuture.runAsync(() -> {
                 for (int i = 0; i < messages; i++) {
                     fast.send(i + big);
-                    pause(14);
+                    Await.pause(14); // paced so the fast client keeps up; only the slow one falls behind
                 }
             });
             List<JsonObject> received = fast.nextJson(2 * messages);
@@ -248,13 +244,8 @@ class ReliabilityIT {
             slow.resumeReading();
             assertNotNull(slow.awaitClose(Duration.ofSeconds(30)));
             String disconnect = "ws disconnect session=" + session + " socket=";
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (app.log().lines().noneMatch(l -> l.contains(disconnect) && l.contains("code=1013"))
-                    && System.nanoTime() < deadline) {
-                pause(200);
-            }
-            assertTrue(app.log().lines().anyMatch(l -> l.contains(disconnect) && l.contains("code=1013")),
-                    "the server closed the slow client with 1013");
+            Await.until(() -> app.log().lines().anyMatch(l -> l.contains(disconnect) && l.contains("code=1013")),
+                    Duration.ofSeconds(10), Duration.ofMillis(200), "the server closed the slow client with 1013");
         }
     }
 
@@ -376,37 +367,25 @@ class ReliabilityIT {
 
     /** Sends until a message is stored, skipping frames left from earlier sends. */
     static void awaitPersisted(ChatSocket client, String content) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while (client.nextFrame(Duration.ofMillis(500)) != null) {
             // drain what earlier sends left
         }
-        for (int i = 0; System.nanoTime() < deadline; i++) {
-            String tagged = content + " " + i;
+        var tries = new AtomicInteger();
+        Await.until(() -> {
+            String tagged = content + " " + tries.getAndIncrement();
             client.send(tagged);
             JsonObject answer;
             do {
                 answer = client.nextJson();
             } while (!tagged.equals(answer.getString("content", "")));
-            if (answer.getBoolean("persisted")) {
-                client.nextJson(); // its reply
-                return;
-            }
-            pause(100);
-        }
-        throw new AssertionError("storing did not resume");
+            return answer.getBoolean("persisted");
+        }, Duration.ofSeconds(15), Duration.ofMillis(100), "storing to resume");
+        client.nextJson(); // its reply
     }
 
     static void awaitStatus(String path, int status) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        int last = -1;
-        while (System.nanoTime() < deadline) {
-            last = httpStatus(path);
-            if (last == status) {
-                return;
-            }
-            pause(200);
-        }
-        throw new AssertionError(path + " stayed " + last + ", expected " + status);
+        Await.until(() -> httpStatus(path) == status, Duration.ofSeconds(15), Duration.ofMillis(200),
+                path + " answering " + status);
     }
 
     static int httpStatus(String path) {
@@ -423,13 +402,5 @@ class ReliabilityIT {
 
     static long millisSince(long startedNanos) {
         return (System.nanoTime() - startedNanos) / 1_000_000;
-    }
-
-    static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

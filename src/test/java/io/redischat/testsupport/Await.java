@@ -47,6 +47,14 @@ public final class Await {
         throw new IllegalStateException("timed out after " + timeout + " waiting for: " + what, last);
     }
 
+    /**
+     * A deliberate pause that waits for nothing in particular: pacing a sender, or leaving a fault in place for a
+     * while. Waiting for a condition is {@link #until}'s job.
+     */
+    public static void pause(long millis) {
+        sleep(Duration.ofMillis(millis), "a pause of " + millis + " ms");
+    }
+
     private static void sleep(Duration interval, String what) {
         try {
             Thread.sleep(interval.toMillis());
