@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -123,6 +124,27 @@ public final class ChatSocket implements AutoCloseable {
             list.add(nextJson());
         }
         return list;
+    }
+
+    /**
+     * Sends numbered messages ({@code content 0}, {@code content 1}, ...) until Redis stores one, for 15 s at the
+     * most; skips the frames earlier sends left, and reads the stored one's reply.
+     */
+    public void sendUntilStored(String content) {
+        while (nextFrame(Duration.ofMillis(500)) != null) {
+            // drain what earlier sends left
+        }
+        var tries = new AtomicInteger();
+        Await.until(() -> {
+            String tagged = content + " " + tries.getAndIncrement();
+            send(tagged);
+            JsonObject answer;
+            do {
+                answer = nextJson();
+            } while (!tagged.equals(answer.getString("content", "")));
+            return answer.getBoolean("persisted");
+        }, Duration.ofSeconds(15), Duration.ofMillis(100), "storing to resume");
+        nextJson(); // its reply
     }
 
     /** The next {@code sync} frame, or null when none arrived in time. */
