@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import io.redischat.testsupport.Await;
 import io.redischat.testsupport.ChatSocket;
 import io.redischat.testsupport.Deployments;
 import io.redischat.testsupport.NginxProcess;
@@ -110,7 +111,7 @@ class ScaleOutIT {
             var sending = CompletableFuture.runAsync(() -> {
                 for (int i = 0; i < total; i++) {
                     sender.send("m" + i);
-                    pause(5);
+                    Await.pause(5); // a steady stream, not a burst
                 }
             });
             JsonObject frame;
@@ -121,7 +122,7 @@ class ScaleOutIT {
             String epoch = frame.getString("epoch");
             reader.close();
             long since = seen.get(seen.size() - 1);
-            pause(150);
+            Await.pause(150); // messages keep coming while the reader is away
             // back on the other instance, mid-stream
             try (ChatSocket resumed = blue.client().socket(session,
                     "redis_persistence=true&since=" + since + "&epoch=" + epoch)) {
@@ -196,20 +197,8 @@ class ScaleOutIT {
                 assertEquals("reset", after.getString("state"), "Redis came back empty");
                 assertFalse(after.getBoolean("recovered"));
             }
-            JsonObject stored = null;
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (stored == null && System.nanoTime() < deadline) {
-                onGreen.send("after");
-                JsonObject frame = onGreen.nextJson();
-                if (frame.getBoolean("persisted")) {
-                    stored = frame;
-                    onGreen.nextJson();
-                } else {
-                    onGreen.nextJson(2);
-                    pause(200);
-                }
-            }
-            assertNotNull(stored, "storing resumed");
+            JsonObject stored = Await.value(() -> onGreen.sendOnce("after"), Duration.ofSeconds(10),
+                    Duration.ofMillis(200), "storing resumed");
             List<JsonObject> onBlueAfter = onBlue.nextJson(2);
             assertEquals("after", onBlueAfter.get(0).getString("content"), "fan-out resumed on the other instance");
             assertEquals(stored.getJsonNumber("seq").longValue(), onBlueAfter.get(0).getJsonNumber("seq").longValue());
@@ -281,13 +270,5 @@ class ScaleOutIT {
 
     static List<String> contents(List<JsonObject> frames) {
         return frames.stream().map(f -> f.getString("content")).toList();
-    }
-
-    static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -7,11 +7,13 @@ import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -83,22 +85,20 @@ public final class ChatSocket implements AutoCloseable {
     }
 
     private JsonObject awaitConnectedFrame() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline && !closed.isDone()) {
-            String frame = nextFrame(Duration.ofMillis(100));
-            if (frame != null) {
-                if (!frame.contains("\"type\":\"connected\"")) {
-                    throw new AssertionError("expected a connected frame first, got " + frame);
-                }
-                try (var reader = Json.createReader(new StringReader(frame))) {
-                    return reader.readObject();
-                }
+        Optional<JsonObject> first = Await.value(() -> {
+            if (closed.isDone()) {
+                return Optional.empty();
             }
-        }
-        if (!closed.isDone()) {
-            throw new AssertionError("no connected frame within 10 s");
-        }
-        return null;
+            String frame = nextFrame(Duration.ofMillis(100));
+            if (frame == null) {
+                return null;
+            }
+            if (!frame.contains("\"type\":\"connected\"")) {
+                throw new AssertionError("expected a connected frame first, got " + frame);
+            }
+            return Optional.of(parse(frame));
+        }, Duration.ofSeconds(10), Duration.ZERO, "a connected frame");
+        return first.orElse(null);
     }
 
     public ChatSocket send(String text) {
@@ -127,9 +127,22 @@ public final class ChatSocket implements AutoCloseable {
         if (frame == null) {
             throw new AssertionError("no frame within 10 s" + (closed.isDone() ? "; closed: " + closed.join() : ""));
         }
-        try (var reader = Json.createReader(new StringReader(frame))) {
-            return reader.readObject();
+        return parse(frame);
+    }
+
+    /**
+     * Sends one message of a persisted session and reads what it brings: its user frame when Redis stored it (the
+     * reply is read too), or null when it was not stored (the reply and the error frame are read too).
+     */
+    public JsonObject sendOnce(String text) {
+        send(text);
+        JsonObject sent = nextJson();
+        nextJson();
+        if (sent.getBoolean("persisted")) {
+            return sent;
         }
+        nextJson(); // the error frame
+        return null;
     }
 
     /** The next {@code n} frames as JSON. */
@@ -141,16 +154,32 @@ public final class ChatSocket implements AutoCloseable {
         return list;
     }
 
+    /**
+     * Sends numbered messages ({@code content 0}, {@code content 1}, ...) until Redis stores one, for 15 s at the
+     * most; skips the frames earlier sends left, and reads the stored one's reply.
+     */
+    public void sendUntilStored(String content) {
+        while (nextFrame(Duration.ofMillis(500)) != null) {
+            // drain what earlier sends left
+        }
+        var tries = new AtomicInteger();
+        Await.until(() -> {
+            String tagged = content + " " + tries.getAndIncrement();
+            send(tagged);
+            JsonObject answer;
+            do {
+                answer = nextJson();
+            } while (!tagged.equals(answer.getString("content", "")));
+            return answer.getBoolean("persisted");
+        }, Duration.ofSeconds(15), Duration.ofMillis(100), "storing to resume");
+        nextJson(); // its reply
+    }
+
     /** The next {@code sync} frame, or null when none arrived in time. */
     public JsonObject nextSync(Duration timeout) {
         try {
             String frame = syncFrames.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (frame == null) {
-                return null;
-            }
-            try (var reader = Json.createReader(new StringReader(frame))) {
-                return reader.readObject();
-            }
+            return frame == null ? null : parse(frame);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
@@ -189,6 +218,12 @@ public final class ChatSocket implements AutoCloseable {
             }
         }
         socket.abort();
+    }
+
+    private static JsonObject parse(String frame) {
+        try (var reader = Json.createReader(new StringReader(frame))) {
+            return reader.readObject();
+        }
     }
 
     private final class Listener implements WebSocket.Listener {

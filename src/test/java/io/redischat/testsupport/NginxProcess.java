@@ -3,12 +3,11 @@ package io.redischat.testsupport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.stream.Collectors;
 
@@ -23,9 +22,9 @@ public final class NginxProcess implements AutoCloseable {
 
     private final Path prefix;
     private final int port;
-    private final Process process;
+    private final ExternalProcess process;
 
-    private NginxProcess(Path prefix, int port, Process process) {
+    private NginxProcess(Path prefix, int port, ExternalProcess process) {
         this.prefix = prefix;
         this.port = port;
         this.process = process;
@@ -37,16 +36,19 @@ public final class NginxProcess implements AutoCloseable {
             Path prefix = Files.createTempDirectory("redis-chat-nginx-");
             Files.setPosixFilePermissions(prefix, PosixFilePermissions.fromString("rwxrwxrwx"));
             Files.createDirectories(prefix.resolve("logs"));
-            int port = RedisServerProcess.freePort();
+            int port = FreePorts.pick();
             Path config = prefix.resolve("nginx.conf");
             Files.writeString(config, localConfig(Files.readString(CONFIG), port, upstreams, prefix));
-            Process process = new ProcessBuilder(nginxBinary(), "-p", prefix.toString(), "-c", config.toString(),
-                    "-g", "daemon off;")
-                    .redirectErrorStream(true)
-                    .redirectOutput(prefix.resolve("logs/stdout.log").toFile())
-                    .start();
-            var nginx = new NginxProcess(prefix, port, process);
-            nginx.awaitListening();
+            var nginx = new NginxProcess(prefix, port, ExternalProcess.start(List.of(nginxBinary(),
+                    "-p", prefix.toString(), "-c", config.toString(), "-g", "daemon off;"),
+                    prefix.resolve("logs/stdout.log")));
+            try {
+                nginx.process.awaitReady(nginx::listening, Duration.ofSeconds(10), Duration.ofMillis(50),
+                        "nginx listening on " + port);
+            } catch (IllegalStateException e) {
+                nginx.close();
+                throw new IllegalStateException("nginx did not start: " + nginx.errorLog(), e);
+            }
             return nginx;
         } catch (IOException e) {
             throw new IllegalStateException("cannot start nginx (is it installed?)", e);
@@ -60,16 +62,11 @@ public final class NginxProcess implements AutoCloseable {
             Files.createDirectories(prefix.resolve("logs"));
             Path config = prefix.resolve("nginx.conf");
             Files.writeString(config, localConfig(Files.readString(CONFIG), Files.readString(upstreamFile),
-                    RedisServerProcess.freePort(), upstreams, prefix));
-            Process test = new ProcessBuilder(nginxBinary(), "-t", "-p", prefix.toString(), "-c", config.toString())
-                    .redirectErrorStream(true).start();
-            String output = new String(test.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            test.waitFor(20, TimeUnit.SECONDS);
-            return test.exitValue() + ": " + output;
+                    FreePorts.pick(), upstreams, prefix));
+            var test = ExternalProcess.execute(null, Duration.ofSeconds(20),
+                    List.of(nginxBinary(), "-t", "-p", prefix.toString(), "-c", config.toString()));
+            return test.exitCode() + ": " + test.output();
         } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
     }
@@ -116,14 +113,6 @@ public final class NginxProcess implements AutoCloseable {
         }
     }
 
-    private void awaitListening() {
-        Await.until(() -> !process.isAlive() || listening(), java.time.Duration.ofSeconds(10),
-                "nginx listening on " + port);
-        if (!process.isAlive()) {
-            throw new IllegalStateException("nginx exited: " + errorLog());
-        }
-    }
-
     private boolean listening() {
         try (var socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
@@ -135,14 +124,7 @@ public final class NginxProcess implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        process.close();
     }
 
     static String nginxBinary() {

@@ -8,10 +8,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One more redis-chat instance: the built WAR on its own Payara Micro process, with the environment a test chooses
@@ -20,34 +18,33 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PayaraMicroProcess implements AutoCloseable {
 
-    private final int port;
-    private final Process process;
-    private final Path log;
+    private static final String DEPLOY_FAILED = "Exception while loading the app";
 
-    private PayaraMicroProcess(int port, Process process, Path log) {
+    private final int port;
+    private final ExternalProcess process;
+
+    private PayaraMicroProcess(int port, ExternalProcess process) {
         this.port = port;
         this.process = process;
-        this.log = log;
     }
 
     public static PayaraMicroProcess start(Map<String, String> environment) {
-        int port = RedisServerProcess.freePort();
+        int port = FreePorts.pick();
+        Path log;
         try {
-            Path log = Files.createTempFile("redis-chat-micro-" + port + "-", ".log");
-            List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx512m", "-jar", System.getProperty("payara.microJar", "target/payara-micro.jar"),
-                    "--deploy", System.getProperty("chat.war", "target/chat.war"),
-                    "--port", Integer.toString(port), "--nohazelcast",
-                    "--postbootcommandfile", "server-config/post-boot-commands.asadmin"));
-            var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-            builder.environment().putAll(environment);
-            var micro = new PayaraMicroProcess(port, builder.start(), log);
-            micro.awaitReady(Duration.ofSeconds(120));
-            return micro;
+            log = Files.createTempFile("redis-chat-micro-" + port + "-", ".log");
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+        List<String> command = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-jar", System.getProperty("payara.microJar", "target/payara-micro.jar"),
+                "--deploy", System.getProperty("chat.war", "target/chat.war"),
+                "--port", Integer.toString(port), "--nohazelcast",
+                "--postbootcommandfile", "server-config/post-boot-commands.asadmin");
+        var micro = new PayaraMicroProcess(port, ExternalProcess.start(command, log, environment));
+        micro.awaitReady(Duration.ofSeconds(120));
+        return micro;
     }
 
     public int port() {
@@ -63,23 +60,16 @@ public final class PayaraMicroProcess implements AutoCloseable {
     }
 
     public String log() {
-        try {
-            return Files.readString(log);
-        } catch (IOException e) {
-            return "";
-        }
+        return process.log();
+    }
+
+    public boolean isRunning() {
+        return process.isAlive();
     }
 
     /** SIGTERM and wait: the way an orchestrator stops an instance. */
     public void stop() {
-        process.destroy();
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        process.stop(Duration.ofSeconds(30));
     }
 
     @Override
@@ -91,35 +81,28 @@ public final class PayaraMicroProcess implements AutoCloseable {
 
     private void awaitReady(Duration timeout) {
         var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("Payara Micro exited:\n" + log());
-            }
-            if (log().contains("Exception while loading the app")) {
-                close();
-                throw new IllegalStateException("the WAR did not deploy:\n" + log());
-            }
-            try {
-                var request = HttpRequest.newBuilder(root().resolve("api/redis/status/"))
-                        .timeout(Duration.ofSeconds(2)).build();
-                if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still booting
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            try {
-                Thread.sleep(250);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+        var status = HttpRequest.newBuilder(root().resolve("api/redis/status/")).timeout(Duration.ofSeconds(2)).build();
+        try {
+            process.awaitReady(() -> log().contains(DEPLOY_FAILED)
+                    || send(http, status) == 200, timeout, Duration.ofMillis(250), "Payara Micro ready on " + port);
+        } catch (IllegalStateException e) {
+            close();
+            throw new IllegalStateException("Payara Micro not ready in " + timeout + ":\n" + log(), e);
         }
-        close();
-        throw new IllegalStateException("Payara Micro not ready in " + timeout + ":\n" + log());
+        if (log().contains(DEPLOY_FAILED)) {
+            close();
+            throw new IllegalStateException("the WAR did not deploy:\n" + log());
+        }
+    }
+
+    private static int send(HttpClient http, HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException notYet) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -1,11 +1,8 @@
 package io.redischat.testsupport;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /** A Redis Cluster of three masters, each with one replica, on loopback, made with {@code redis-cli --cluster}. */
@@ -15,14 +12,14 @@ public final class RedisClusterSetup implements AutoCloseable {
 
     public RedisClusterSetup() {
         for (int i = 0; i < 6; i++) {
-            int port = RedisServerProcess.freePort();
+            int port = FreePorts.pick();
             nodes.add(RedisServerProcess.startOn(port, "--cluster-enabled", "yes",
                     "--cluster-config-file", "nodes-" + port + ".conf", "--cluster-node-timeout", "1000"));
         }
         List<String> command = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
         nodes.forEach(n -> command.add("127.0.0.1:" + n.port()));
         command.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
-        run(command);
+        ExternalProcess.execute(null, Duration.ofSeconds(60), command).orThrow();
         Await.until(() -> nodes.stream().allMatch(n -> n.command("CLUSTER", "INFO").contains("cluster_state:ok")),
                 Duration.ofSeconds(30), "cluster state ok on every node");
     }
@@ -55,20 +52,6 @@ public final class RedisClusterSetup implements AutoCloseable {
             }
         }
         return count;
-    }
-
-    private static void run(List<String> command) {
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     @Override

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +23,7 @@ public final class RedisServerProcess implements AutoCloseable {
     private final List<String> extraArgs;
     private final String sentinelConfig;
     private final Path workDir;
-    private Process process;
+    private ExternalProcess process;
 
     private RedisServerProcess(int port, List<String> extraArgs) {
         this(port, extraArgs, null);
@@ -43,7 +42,7 @@ public final class RedisServerProcess implements AutoCloseable {
 
     /** Starts a Redis on a free port. */
     public static RedisServerProcess start(String... extraArgs) {
-        return startOn(freePort(), extraArgs);
+        return startOn(FreePorts.pick(), extraArgs);
     }
 
     /** Starts a Redis on the given port (one reserved by the build, for example). */
@@ -59,7 +58,7 @@ public final class RedisServerProcess implements AutoCloseable {
                 + "sentinel down-after-milliseconds " + masterName + " 1000\n"
                 + "sentinel failover-timeout " + masterName + " 5000\n"
                 + "sentinel parallel-syncs " + masterName + " 1\n";
-        var sentinel = new RedisServerProcess(freePort(), List.of(), config);
+        var sentinel = new RedisServerProcess(FreePorts.pick(), List.of(), config);
         sentinel.launch();
         return sentinel;
     }
@@ -99,37 +98,26 @@ public final class RedisServerProcess implements AutoCloseable {
                     "--daemonize", "no", "--loglevel", "warning"));
         }
         command.addAll(extraArgs);
-        try {
-            process = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(workDir.resolve("redis.log").toFile())
-                    .start();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start redis-server (is it installed?)", e);
-        }
-        awaitPing(Duration.ofSeconds(10));
+        process = ExternalProcess.start(command, workDir.resolve("redis.log"));
+        process.awaitReady(() -> command("PING").startsWith("+PONG"), Duration.ofSeconds(10), Duration.ofMillis(20),
+                "redis-server on port " + port + " to answer PING");
     }
 
     /** SIGKILL: Redis vanishes at once, losing everything it held. */
     public synchronized void kill() {
         if (process != null) {
-            process.destroyForcibly();
-            try {
-                process.waitFor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            process.kill();
         }
     }
 
     /** SIGSTOP: Redis keeps its sockets open and answers nothing. */
     public void pause() {
-        signal("STOP");
+        process.signal("STOP");
     }
 
     /** SIGCONT after {@link #pause()}. */
     public void resume() {
-        signal("CONT");
+        process.signal("CONT");
     }
 
     /** Kills and starts again on the same port: an empty Redis. */
@@ -166,34 +154,6 @@ public final class RedisServerProcess implements AutoCloseable {
         deleteQuietly(workDir.toFile());
     }
 
-    private void awaitPing(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("redis-server exited; see " + workDir.resolve("redis.log"));
-            }
-            try {
-                if (command("PING").startsWith("+PONG")) {
-                    return;
-                }
-            } catch (IllegalStateException notYet) {
-                // still starting
-            }
-            sleep(20);
-        }
-        throw new IllegalStateException("redis-server on port " + port + " did not answer PING in " + timeout);
-    }
-
-    private void signal(String signal) {
-        try {
-            new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     static String redisServerBinary() {
         for (String candidate : List.of("/usr/bin/redis-server", "/usr/local/bin/redis-server")) {
             if (new File(candidate).canExecute()) {
@@ -201,23 +161,6 @@ public final class RedisServerProcess implements AutoCloseable {
             }
         }
         return "redis-server";
-    }
-
-    public static int freePort() {
-        try (var socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static void deleteQuietly(File file) {

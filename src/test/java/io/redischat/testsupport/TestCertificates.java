@@ -1,11 +1,10 @@
 package io.redischat.testsupport;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** A throwaway CA and a server certificate for 127.0.0.1, made with openssl, and a PKCS12 truststore of the CA. */
 public record TestCertificates(Path directory, Path caCertificate, Path serverCertificate, Path serverKey,
@@ -40,16 +39,6 @@ public record TestCertificates(Path directory, Path caCertificate, Path serverCe
     }
 
     private static void run(Path dir, String... command) {
-        try {
-            Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ExternalProcess.run(dir, Duration.ofSeconds(60), command);
     }
 }

@@ -11,6 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import io.redischat.testsupport.FreePorts;
+
 /**
  * A TCP relay on a loopback port in front of the service, standing in for the network between a browser and the
  * server: {@link #cut()} drops every open connection (HTTP and WebSocket alike) and turns new ones away until
@@ -30,7 +32,7 @@ final class DroppingProxy implements AutoCloseable {
 
     private DroppingProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
-        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.server = FreePorts.bound(50);
         threads.submit(this::acceptLoop);
     }
 

@@ -17,6 +17,7 @@ import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 import io.redischat.testsupport.ChatSocket;
+import io.redischat.testsupport.FreePorts;
 import io.redischat.testsupport.PayaraMicroProcess;
 import io.redischat.testsupport.RedisServerProcess;
 import io.redischat.testsupport.ServiceClient;
@@ -33,7 +34,7 @@ class RedisCredentialsIT {
     @Test
     void tlsAndAnAclUserLimitedToTheKeyPrefixWorkAndThePasswordNeverShows() throws Exception {
         TestCertificates certificates = TestCertificates.create();
-        int tlsPort = RedisServerProcess.freePort();
+        int tlsPort = FreePorts.pick();
         try (RedisServerProcess redis = RedisServerProcess.start(
                 certificates.redisTlsArguments(tlsPort).toArray(String[]::new))) {
             assertTrue(redis.command("ACL", "SETUSER", "chat", "on", ">" + PASSWORD, "~chat:*", "&chat:*", "+@all",

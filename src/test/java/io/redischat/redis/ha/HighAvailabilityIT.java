@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import jakarta.json.JsonObject;
@@ -16,6 +17,7 @@ import jakarta.json.JsonValue;
 
 import org.junit.jupiter.api.Test;
 
+import io.redischat.testsupport.Await;
 import io.redischat.testsupport.ChatSocket;
 import io.redischat.testsupport.PayaraMicroProcess;
 import io.redischat.testsupport.RedisClusterSetup;
@@ -28,16 +30,9 @@ import io.redischat.testsupport.ServiceClient;
  */
 class HighAvailabilityIT {
 
-    /** Sends one message and reads the answer: the user frame when it was stored, or null when it was not. */
+    /** Sends one message with a clientId: its user frame when it was stored, or null when it was not. */
     static JsonObject sendOnce(ChatSocket socket, String content, String clientId) {
-        socket.send("{\"content\":\"" + content + "\",\"clientId\":\"" + clientId + "\"}");
-        JsonObject sent = socket.nextJson();
-        socket.nextJson();
-        if (sent.getBoolean("persisted")) {
-            return sent;
-        }
-        socket.nextJson(); // the error frame
-        return null;
+        return socket.sendOnce("{\"content\":\"" + content + "\",\"clientId\":\"" + clientId + "\"}");
     }
 
     static Set<String> storedContents(ServiceClient service, String session) {
@@ -55,7 +50,7 @@ class HighAvailabilityIT {
             assertTrue(service.get("api/redis/status/").json().getBoolean("redis_connected"));
             String session = "sentinel-" + System.nanoTime();
             Set<String> acknowledged = new HashSet<>();
-            int failedDuringFailover = 0;
+            var failedDuringFailover = new AtomicInteger();
             long failoverMillis;
             try (ChatSocket socket = service.persistentSocket(session)) {
                 for (int i = 0; i < 20; i++) {
@@ -68,18 +63,17 @@ class HighAvailabilityIT {
 
                 long killedAt = System.nanoTime();
                 redis.master().kill();
-                JsonObject stored = null;
-                int i = 0;
-                while (stored == null && System.nanoTime() - killedAt < Duration.ofSeconds(20).toNanos()) {
-                    stored = sendOnce(socket, "during-" + i, "d" + i);
-                    if (stored != null) {
+                var tries = new AtomicInteger();
+                JsonObject stored = Await.value(() -> {
+                    int i = tries.getAndIncrement();
+                    JsonObject sent = sendOnce(socket, "during-" + i, "d" + i);
+                    if (sent != null) {
                         acknowledged.add("during-" + i);
                     } else {
-                        failedDuringFailover++;
-                        pause(100);
+                        failedDuringFailover.incrementAndGet();
                     }
-                    i++;
-                }
+                    return sent;
+                }, Duration.ofSeconds(20), Duration.ofMillis(100), "storing to resume after the master was killed");
                 failoverMillis = (System.nanoTime() - killedAt) / 1_000_000;
                 assertTrue(stored != null && failoverMillis < 10_000, "storing resumed after " + failoverMillis + " ms");
                 assertTrue(redis.currentMasterPort() != oldMasterPort, "sentinel promoted a replica");
@@ -95,7 +89,7 @@ class HighAvailabilityIT {
             lost.removeAll(stored);
             assertEquals(Set.of(), lost, "acknowledged but lost");
             System.out.printf("sentinel failover: storing resumed after %d ms; %d acknowledged, %d refused during"
-                    + " failover, %d found, 0 lost%n", failoverMillis, acknowledged.size(), failedDuringFailover,
+                    + " failover, %d found, 0 lost%n", failoverMillis, acknowledged.size(), failedDuringFailover.get(),
                     stored.size());
         }
     }
@@ -141,16 +135,13 @@ class HighAvailabilityIT {
 
             cluster.ownerOf("chat:{" + session + "}:meta").kill();
             long killedAt = System.nanoTime();
-            JsonObject stored = null;
+            JsonObject stored;
             try (ChatSocket socket = service.persistentSocket(session)) {
-                int i = 0;
-                while (stored == null && System.nanoTime() - killedAt < Duration.ofSeconds(20).toNanos()) {
-                    stored = sendOnce(socket, "after-failover-" + i, "f" + i);
-                    if (stored == null) {
-                        pause(200);
-                    }
-                    i++;
-                }
+                var tries = new AtomicInteger();
+                stored = Await.value(() -> {
+                    int i = tries.getAndIncrement();
+                    return sendOnce(socket, "after-failover-" + i, "f" + i);
+                }, Duration.ofSeconds(20), Duration.ofMillis(200), "storing to resume after the slot owner was killed");
             }
             long failoverMillis = (System.nanoTime() - killedAt) / 1_000_000;
             assertTrue(stored != null && failoverMillis < 15_000, "storing resumed after " + failoverMillis + " ms");
@@ -158,14 +149,6 @@ class HighAvailabilityIT {
             assertTrue(history.getInt("count") >= 2, history.toString());
             System.out.printf("cluster slot-owner failover: storing resumed after %d ms; history of %d entries%n",
                     failoverMillis, history.getInt("count"));
-        }
-    }
-
-    static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

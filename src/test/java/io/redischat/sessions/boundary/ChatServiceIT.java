@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import io.redischat.testsupport.Await;
 import io.redischat.testsupport.ChatSocket;
 import io.redischat.testsupport.Deployments;
 import io.redischat.testsupport.NginxProcess;
@@ -300,19 +301,8 @@ class ChatServiceIT {
             assertFalse(history.json().getBoolean("success"));
 
             redis.launch();
-            JsonObject stored = null;
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (stored == null && System.nanoTime() < deadline) {
-                socket.send("after");
-                List<JsonObject> answer = socket.nextJson(2);
-                if (answer.get(0).getBoolean("persisted")) {
-                    stored = answer.get(0);
-                } else {
-                    socket.nextJson();
-                    Thread.sleep(200);
-                }
-            }
-            assertTrue(stored != null, "storing resumed without a restart");
+            JsonObject stored = Await.value(() -> socket.sendOnce("after"), Duration.ofSeconds(10),
+                    Duration.ofMillis(200), "storing resumed without a restart");
             assertNotEquals(epochBefore, stored.getString("epoch"), "Redis came back empty: a new epoch");
             assertTrue(service.get("api/redis/status/").json().getBoolean("redis_connected"));
             assertEquals(2, service.get("api/sessions/" + session + "/messages/").json().getInt("count"));

@@ -49,7 +49,8 @@ class SessionExpiryIT {
         try (ChatSocket socket = service.persistentSocket(session)) {
             socket.send("short-lived");
             firstEpoch = socket.nextJson(2).get(0).getString("epoch");
-            // each write slides the TTL: after 3 writes over ~3 s the history is still there
+            // each write slides the TTL: after 3 writes over ~3 s the history is still there (the sleeps let time
+            // pass between the writes; there is nothing to poll for)
             for (int i = 0; i < 3; i++) {
                 Thread.sleep(1000);
                 socket.send("keep alive " + i);
@@ -60,6 +61,7 @@ class SessionExpiryIT {
         assertEquals(8, alive.getInt("count"));
         assertTrue(alive.getInt("ttl_remaining") <= TTL_SECONDS, alive.toString());
 
+        // waits out the TTL on purpose: that the history is gone once it passed is what this test checks
         Thread.sleep(TTL_SECONDS * 1000L + 1200);
         JsonObject expired = service.get("api/sessions/" + session + "/messages/").json();
         assertTrue(expired.getBoolean("success"));
