@@ -151,11 +151,11 @@ class DeliveryGuaranteesIT {
             Thread writer = new Thread(() -> {
                 while (writing.get()) {
                     busy.send("during the outage");
-                    pause(100);
+                    Await.pause(100);
                 }
             });
             writer.start();
-            pause(1500);
+            Await.pause(1500);
             redis.launch();
             Await.until(() -> service.get("api/redis/status/").json().getBoolean("redis_connected"),
                     Duration.ofSeconds(20), "status reports Redis connected");
@@ -176,14 +176,6 @@ class DeliveryGuaranteesIT {
             if (!redis.isRunning()) {
                 redis.launch();
             }
-        }
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }
