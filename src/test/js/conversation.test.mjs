@@ -15,6 +15,11 @@ describe('keys', () => {
         assert.deepEqual([conversation.nextUnnamedKey(), conversation.nextUnnamedKey()], ['f:1', 'f:2']);
     });
 
+    test('an unnamed key never takes the place of a message kept from before a reload', () => {
+        const conversation = new Conversation([{ key: 'f:1', content: 'kept', timestamp: 1 }]);
+        assert.equal(conversation.nextUnnamedKey(), 'f:2');
+    });
+
     test('putting a key again replaces the message but keeps its place in arrival order', () => {
         const conversation = new Conversation([{ key: 'a', content: '1', timestamp: 1 }, { key: 'b', content: '2', timestamp: 1 }]);
         const mark = conversation.mark();

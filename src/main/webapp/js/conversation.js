@@ -53,9 +53,13 @@ export class Conversation {
         return [...this.#messages.values()];
     }
 
-    /** A key for a message the server named in no way (see keys.unnamed). */
+    /** A key for a message the server named in no way (see keys.unnamed); not one a stored message already has. */
     nextUnnamedKey() {
-        return keys.unnamed(++this.#unnamed);
+        let key;
+        do {
+            key = keys.unnamed(++this.#unnamed);
+        } while (this.#messages.has(key));
+        return key;
     }
 
     /** A point in the order messages were put: what is put later has a larger arrival. */
