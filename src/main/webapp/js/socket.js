@@ -8,7 +8,7 @@ const BACKOFF_MAX_MS = 30_000;
 
 const CLOSE_REASONS = {
     1008: 'refused by the server',
-    1009: 'message too big (limit 64 KiB)',
+    1009: 'message too big for the server',
     1011: 'server error',
     1013: 'client too slow',
 };

@@ -2,7 +2,9 @@
 // the settings, the list of session cards, and the messages of localStorage sessions.
 // Redis sessions keep their messages in Redis and `none` sessions keep none, so neither
 // has a messages entry here. If localStorage is unavailable (private mode, quota), the
-// page still works for as long as it is open.
+// page still works for as long as it is open. Nothing here runs at import time.
+
+import { isValidEpoch, isValidSessionId, validConnectionIds } from './sessions.js';
 
 const PREFIX = 'redis-chat.';
 export const SETTINGS_KEY = `${PREFIX}settings`;
@@ -14,21 +16,6 @@ export const MAX_LOCAL_MESSAGES = 500;
 
 export const PERSISTENCE_TYPES = Object.freeze(['localStorage', 'redis', 'none']);
 export const DEFAULT_PERSISTENCE = 'localStorage';
-
-/** The server's rule for session ids (SessionIds.java). */
-export const SESSION_ID_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
-export const SESSION_ID_RULE = "letters, digits, '-', '_' or '.', 1 to 128 characters";
-
-export function isValidSessionId(id) {
-    return typeof id === 'string' && SESSION_ID_PATTERN.test(id);
-}
-
-/** What the server accepts as the epoch of a resume (ChatEndpoint): anything else would get the socket refused (1008). */
-const EPOCH_PATTERN = /^[A-Za-z0-9-]{1,64}$/;
-
-export function isValidEpoch(epoch) {
-    return typeof epoch === 'string' && EPOCH_PATTERN.test(epoch);
-}
 
 const isSeq = (seq) => Number.isSafeInteger(seq) && seq >= 0;
 
@@ -76,10 +63,12 @@ export function saveSettings(settings) {
 
 /**
  * The session cards, oldest first. A session is
- * {id, persistence, createdAt, expiresAt, epoch, lastSeq}: persistence is fixed when it is created;
+ * {id, persistence, createdAt, expiresAt, epoch, lastSeq, connectionIds}: persistence is fixed when it is created;
  * expiresAt (epoch ms or null) is when a Redis session's history runs out, as last known;
  * epoch and lastSeq (Redis sessions only, else null) are where this browser last was in the session's
- * history, so that a reconnect, even after a reload, asks the server only for what came after.
+ * history, so that a reconnect, even after a reload, asks the server only for what came after;
+ * connectionIds are the ids of this browser's sockets in the session (the newest few), so its own
+ * messages still show as its own after a reload.
  */
 export function loadSessions() {
     const stored = read(SESSIONS_KEY, []);
@@ -96,6 +85,7 @@ export function loadSessions() {
             createdAt: Number.isFinite(s.createdAt) ? s.createdAt : Date.now(),
             expiresAt: s.persistence === 'redis' && Number.isFinite(s.expiresAt) ? s.expiresAt : null,
             ...resumePoint(s),
+            connectionIds: validConnectionIds(s.connectionIds),
         }));
 }
 
@@ -108,18 +98,19 @@ function resumePoint(s) {
 }
 
 export function saveSessions(sessions) {
-    write(SESSIONS_KEY, sessions.map(({ id, persistence, createdAt, expiresAt, epoch, lastSeq }) => {
+    write(SESSIONS_KEY, sessions.map(({ id, persistence, createdAt, expiresAt, epoch, lastSeq, connectionIds }) => {
         const redis = persistence === 'redis';
         return {
             id, persistence, createdAt,
             expiresAt: redis ? expiresAt ?? null : null,
             epoch: redis ? epoch ?? null : null,
             lastSeq: redis ? lastSeq ?? null : null,
+            connectionIds: validConnectionIds(connectionIds),
         };
     }));
 }
 
-/** Messages of a localStorage session: [{key, content, timestamp, isSent}] as the server sent them. */
+/** Messages of a localStorage session: [{key, content, timestamp, isSent, from?}] as the server sent them. */
 export function loadMessages(sessionId) {
     const stored = read(messagesKey(sessionId), []);
     if (!Array.isArray(stored)) {
@@ -131,7 +122,9 @@ export function loadMessages(sessionId) {
 
 export function saveMessages(sessionId, messages) {
     const kept = messages.slice(-MAX_LOCAL_MESSAGES)
-        .map(({ key, content, timestamp, isSent }) => ({ key, content, timestamp, isSent: Boolean(isSent) }));
+        .map(({ key, content, timestamp, isSent, from }) => ({
+            key, content, timestamp, isSent: Boolean(isSent), ...(typeof from === 'string' ? { from } : {}),
+        }));
     if (!write(messagesKey(sessionId), kept)) {
         // over quota: keep the newest half rather than nothing
         write(messagesKey(sessionId), kept.slice(-Math.floor(kept.length / 2)));

@@ -1,6 +1,8 @@
 // Everything that touches the DOM. Text from users or the server only ever goes in as
 // textContent (via el() and text nodes), never as HTML.
 
+import { authorOf as authorFromMessage } from './conversation.js';
+
 export const PERSISTENCE_LABELS = Object.freeze({ localStorage: 'localStorage', redis: 'Redis', none: 'none' });
 
 const PERSISTENCE_NOTES = Object.freeze({
@@ -14,6 +16,18 @@ export const EMPTY_REASONS = Object.freeze({
     expired: 'TTL expired',
     none_in_range: 'no messages in the requested range',
     redis_down: 'Redis down',
+});
+
+/** Who wrote it: what the page worked out (m.author), else what the message alone says. */
+const authorOf = (m) => m.author ?? authorFromMessage(m);
+
+/** The class of a message by its author: `sent` is this browser's side of the chat. */
+const AUTHOR_CLASSES = Object.freeze({ you: 'sent', other: 'other', server: 'received' });
+
+const AUTHOR_TITLES = Object.freeze({
+    you: 'Sent from this browser',
+    other: 'Sent by another client of this session',
+    server: 'The server\'s reply',
 });
 
 /** Creates an element: el('p', {className: 'x', text: 'hi', attrs: {title: 't'}}, child, 'text'). */
@@ -253,11 +267,13 @@ export class SessionListView {
             box.replaceChildren(
                 el('p', { className: 'result-line' },
                     el('strong', { text: `Redis holds ${result.count} ${noun}` }), fetchedAt),
-                el('ol', { className: 'redis-messages' }, ...result.messages.map((m) =>
-                    el('li', { className: `redis-msg ${m.isSent ? 'sent' : 'received'}` },
+                el('ol', { className: 'redis-messages' }, ...result.messages.map((m) => {
+                    const author = authorOf(m);
+                    return el('li', { className: `redis-msg ${AUTHOR_CLASSES[author.kind]}` },
                         timeElement(m.timestamp),
-                        el('span', { className: 'who', text: m.isSent ? 'you' : 'server' }),
-                        el('span', { className: 'redis-msg-text', text: m.content })))));
+                        el('span', { className: 'who', text: author.label, attrs: { title: AUTHOR_TITLES[author.kind] } }),
+                        el('span', { className: 'redis-msg-text', text: m.content }));
+                })));
             box.scrollIntoView({ block: 'nearest' });
             return;
         }
@@ -444,7 +460,8 @@ export class ChatView {
     }
 
     /**
-     * messages: [{key, content, timestamp, isSent, status: 'pending'|'failed'|undefined, note}], in order.
+     * messages: [{key, content, timestamp, isSent, author, status: 'pending'|'failed'|undefined, note}], in order
+     * (author: conversation.authorOf()'s answer).
      * Reuses the items already shown (the log only announces what is new) and keeps the view at the
      * bottom if it was there.
      */
@@ -454,7 +471,7 @@ export class ChatView {
         const shown = new Map();
         let cursor = list.firstElementChild;
         for (const m of messages) {
-            const signature = `${m.status ?? ''}|${m.note ?? ''}|${m.timestamp}|${m.content}`;
+            const signature = `${m.status ?? ''}|${m.note ?? ''}|${authorOf(m).label}|${m.timestamp}|${m.content}`;
             let item = this.#items.get(m.key);
             if (!item || item.signature !== signature) {
                 item = { node: messageItem(m), signature };
@@ -479,7 +496,11 @@ export class ChatView {
 }
 
 function messageItem(m) {
+    const author = authorOf(m);
     const meta = el('p', { className: 'msg-meta' }, timeElement(m.timestamp));
+    if (author.kind === 'other') {
+        meta.prepend(el('span', { className: 'msg-author', text: author.label, attrs: { title: AUTHOR_TITLES.other } }));
+    }
     if (m.status === 'pending') {
         meta.append(el('span', { className: 'msg-flag', text: 'sending…' }));
     } else if (m.status === 'failed') {
@@ -488,10 +509,10 @@ function messageItem(m) {
         meta.append(el('span', { className: 'msg-flag warn', text: m.note }));
     }
     return el('li', {
-        className: `msg ${m.isSent ? 'sent' : 'received'}`,
-        dataset: { key: m.key, status: m.status ?? 'delivered' },
+        className: `msg ${AUTHOR_CLASSES[author.kind]}`,
+        dataset: { key: m.key, status: m.status ?? 'delivered', author: author.kind },
     },
-    el('span', { className: 'visually-hidden', text: m.isSent ? 'You: ' : 'Server: ' }),
+    el('span', { className: 'visually-hidden', text: `${author.label.charAt(0).toUpperCase()}${author.label.slice(1)}: ` }),
     el('p', { className: 'msg-text', text: m.content }),
     meta);
 }

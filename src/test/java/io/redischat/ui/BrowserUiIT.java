@@ -70,10 +70,14 @@ class BrowserUiIT {
     private static final Pattern CLOCK = Pattern.compile("\\d{1,2}:\\d{2}:\\d{2}");
     private static final Pattern COUNTDOWN = Pattern.compile("expires in (\\d+):(\\d{2})");
 
-    /** The chat as text lines: "you: ..." / "server: ...", with " [pending]" or " [failed]" for ours on the way. */
+    /**
+     * The chat as text lines: "you: ..." / "server: ..." / "client 3f2a: ..." (another client of the session), with
+     * " [pending]" or " [failed]" for ours on the way.
+     */
     private static final String CHAT_LOG = """
             return [...document.querySelectorAll('#messages li.msg')].map(li =>
-                (li.classList.contains('sent') ? 'you' : 'server')
+                (li.classList.contains('other') ? li.querySelector('.msg-author').textContent
+                    : li.classList.contains('sent') ? 'you' : 'server')
                 + (li.dataset.status === 'delivered' ? '' : ' [' + li.dataset.status + ']')
                 + ': ' + li.querySelector('.msg-text').textContent);
             """;
@@ -227,6 +231,34 @@ class BrowserUiIT {
         JsonObject api = service.get("api/sessions/" + id + "/messages/").json();
         assertEquals(0, api.getInt("count"), "kept by the browser, not by Redis");
         assertEquals("never_persisted", api.getString("empty_reason"));
+    }
+
+    @Test
+    void messagesOfAnotherClientShowAsTheirsAndThoseOfThisBrowsersEarlierSocketsAsYours() {
+        String id = "authors-" + unique;
+        long now = System.currentTimeMillis();
+        // as a server that names sockets leaves them: this browser had socket conn-mine, someone else conn-theirs
+        driver.executeScript("""
+                localStorage.setItem('redis-chat.sessions', JSON.stringify([{id: arguments[0], persistence: 'localStorage',
+                    createdAt: arguments[1], connectionIds: ['conn-mine']}]));
+                localStorage.setItem('redis-chat.messages.' + arguments[0], JSON.stringify([
+                    {key: 'c:a:s', content: 'mine', timestamp: arguments[1], isSent: true, from: 'conn-mine'},
+                    {key: 'c:a:r', content: 'Message #1: mine', timestamp: arguments[1], isSent: false, from: 'conn-mine'},
+                    {key: 'c:b:s', content: 'theirs', timestamp: arguments[1] + 1, isSent: true, from: 'conn-theirs'},
+                    {key: 'c:b:r', content: 'Message #1: theirs', timestamp: arguments[1] + 1, isSent: false, from: 'conn-theirs'},
+                    {key: 'c:c:s', content: 'stored before from existed', timestamp: arguments[1] + 2, isSent: true}]));
+                """, id, now);
+        driver.navigate().refresh();
+        awaitApp();
+        openCard(id);
+        awaitConnected(id);
+        awaitChat("you: mine", "server: Message #1: mine", "client f067: theirs", "server: Message #1: theirs",
+                "you: stored before from existed");
+        WebElement theirs = driver.findElement(By.cssSelector("#messages li.msg.other"));
+        assertEquals("Client f067: ", theirs.findElement(By.cssSelector(".visually-hidden")).getDomProperty("textContent"));
+        assertNotEquals(driver.findElement(By.cssSelector("#messages li.msg.sent")).getCssValue("border-top-style"),
+                theirs.getCssValue("border-top-style"), "another client's message looks different");
+        browser.screenshot("15-another-clients-message");
     }
 
     @Test

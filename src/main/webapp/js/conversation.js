@@ -1,0 +1,134 @@
+// The conversation model: the messages of one session while the page is open, each under one key so
+// it shows once, and who wrote each one. No DOM, no storage: the protocol fills it, the views show it.
+
+/**
+ * The key scheme. A message is stored under exactly one key at a time:
+ *  r:<epoch>:<seq>        stored in Redis (the same message from a replay, the live feed or a history read)
+ *  c:<clientId>:s|r       not stored, but named by our clientId: s for the user message, r for the reply
+ *  p:<clientId>           one of ours still waiting for the server's echo
+ *  f:<n>                  not stored and unnamed (another client's, or a server without clientIds)
+ */
+export const keys = Object.freeze({
+    stored: (epoch, seq) => `r:${epoch}:${seq}`,
+    unstored: (clientId, isSent) => `c:${clientId}:${isSent ? 's' : 'r'}`,
+    pending: (clientId) => `p:${clientId}`,
+    unnamed: (n) => `f:${n}`,
+});
+
+export class Conversation {
+    #messages = new Map();
+    #arrival = 0;
+    #historyRequests = 0;
+    #unnamed = 0;
+    /** The whole Redis history was read (REST) in this page: from here on the socket's resume keeps it complete. */
+    loaded = false;
+    /** The server said messages are missing: the next history read replaces what is shown. */
+    incomplete = false;
+    /** History reads on their way. */
+    reading = 0;
+
+    /** messages: what the page starts with (a localStorage session's stored messages). */
+    constructor(messages = []) {
+        messages.forEach((m) => this.put(m));
+    }
+
+    put(message) {
+        const existing = this.#messages.get(message.key);
+        this.#messages.set(message.key, { ...message, arrival: existing?.arrival ?? ++this.#arrival });
+    }
+
+    get(key) {
+        return this.#messages.get(key);
+    }
+
+    has(key) {
+        return this.#messages.has(key);
+    }
+
+    delete(key) {
+        this.#messages.delete(key);
+    }
+
+    all() {
+        return [...this.#messages.values()];
+    }
+
+    /** A key for a message the server named in no way (see keys.unnamed); not one a stored message already has. */
+    nextUnnamedKey() {
+        let key;
+        do {
+            key = keys.unnamed(++this.#unnamed);
+        } while (this.#messages.has(key));
+        return key;
+    }
+
+    /** A point in the order messages were put: what is put later has a larger arrival. */
+    mark() {
+        return this.#arrival;
+    }
+
+    /** Numbers history reads, so an answer that was overtaken by a newer read is not applied. */
+    newHistoryRequest() {
+        return ++this.#historyRequests;
+    }
+
+    isLatestHistoryRequest(request) {
+        return request === this.#historyRequests;
+    }
+
+    /** The largest seq held of that epoch, 0 for none. */
+    newestSeq(epoch) {
+        return this.all().reduce((max, m) => (m.epoch === epoch && m.seq > max ? m.seq : max), 0);
+    }
+
+    pending() {
+        return this.all().filter((m) => m.status === 'pending');
+    }
+
+    /** Server time order; our own messages still on their way last. */
+    sorted() {
+        return this.all().sort((a, b) =>
+            (a.status === 'pending') - (b.status === 'pending')
+            || a.timestamp - b.timestamp
+            || (a.seq ?? 0) - (b.seq ?? 0)
+            || Number(b.isSent) - Number(a.isSent)
+            || a.arrival - b.arrival);
+    }
+
+    /** What the server delivered: what a localStorage session keeps. */
+    delivered() {
+        return this.sorted().filter((m) => !m.status);
+    }
+}
+
+// ---------------------------------------------------------------- authors
+
+/** A short label that stays the same for one connection id, whatever its shape: 4 hex digits of its FNV-1a hash. */
+export function shortLabel(connectionId) {
+    let hash = 0x811c9dc5;
+    for (let i = 0; i < connectionId.length; i += 1) {
+        hash = Math.imul(hash ^ connectionId.charCodeAt(i), 0x01000193);
+    }
+    return (hash >>> 0).toString(16).padStart(8, '0').slice(0, 4);
+}
+
+/**
+ * Who wrote a message, as this page sees it: {kind: 'you'|'other'|'server', label}.
+ * The server's replies are the server's. A user message is ours when its `from` is one of the
+ * connection ids this browser had for the session, or when it has no `from` at all (stored by an
+ * older server, or still on its way): what the UI always did. Any other `from` is another client.
+ */
+export function authorOf(message, ownConnectionIds = []) {
+    if (!message.isSent) {
+        return { kind: 'server', label: 'server' };
+    }
+    if (typeof message.from !== 'string' || message.from === '' || ownConnectionIds.includes(message.from)) {
+        return { kind: 'you', label: 'you' };
+    }
+    return { kind: 'other', label: `client ${shortLabel(message.from)}` };
+}
+
+/** The messages as the views show them: each with its author. */
+export function withAuthors(messages, ownConnectionIds = []) {
+    return messages.map((m) => ({ ...m, author: authorOf(m, ownConnectionIds) }));
+}

@@ -1,0 +1,462 @@
+// The chat protocol of one session, without DOM or I/O: given the server's frames, the socket's state,
+// the user's sends and the history the REST API returned, it decides what the conversation becomes
+// and where the session's card stands (epoch, last seq, TTL, own connection ids), and returns what the
+// page has to do about it as a list of effects. The page (app.js) carries them out:
+//
+//  {type: 'send', text}              send this text frame on the open socket
+//  {type: 'readHistory', ticket}     read the session's history (REST) and hand it to historyAnswered()
+//  {type: 'notice', text, kind}      show this notice in the chat ('' clears it)
+//  {type: 'sync', state}             the server's live feed: null (fine) or 'interrupted'
+//  {type: 'render'}                  the conversation changed
+//  {type: 'sessionChanged'}          the card changed: save the cards
+//  {type: 'ttlChanged'}              the card's TTL changed: show it (and save the cards)
+//  {type: 'messagesChanged'}         a localStorage session's delivered messages changed: save them
+//  {type: 'checkRedis'}              ask the server about Redis now
+//
+// The README's "WebSocket protocol" section is the contract this follows.
+
+import { Conversation, keys } from './conversation.js';
+import { rememberConnection, resumePoint } from './sessions.js';
+
+/** The server's message limit before its first connected frame says what it is (chat.message.max-bytes' default). */
+export const FALLBACK_MAX_MESSAGE_BYTES = 64 * 1024;
+
+/** A server says "resumed" only where the session has a history: after this long, an interruption it never ended is over. */
+export const SYNC_SETTLE_MS = 10_000;
+
+const RENDER = Object.freeze({ type: 'render' });
+const SESSION_CHANGED = Object.freeze({ type: 'sessionChanged' });
+const TTL_CHANGED = Object.freeze({ type: 'ttlChanged' });
+const MESSAGES_CHANGED = Object.freeze({ type: 'messagesChanged' });
+const CHECK_REDIS = Object.freeze({ type: 'checkRedis' });
+const notice = (text, kind = 'info') => ({ type: 'notice', text, kind });
+
+const epochOf = (frame) => (typeof frame.epoch === 'string' ? frame.epoch : null);
+const utf8Bytes = (text) => new TextEncoder().encode(text).length;
+const kib = (bytes) => `${Math.floor(bytes / 1024)} KiB`;
+
+/** Client ids for our messages: one per message, so one re-sent after a reconnect is stored once ([A-Za-z0-9._:|-]{1,64}). */
+export function clientIdSource(prefix) {
+    let counter = 0;
+    return () => `${prefix}-${++counter}`;
+}
+
+/**
+ * The page's shared view of the server, filled by whichever socket learns it: {maxMessageBytes}.
+ * Kept across sockets and sessions, so the limit of the last connected frame holds until the next.
+ */
+export function serverLimits() {
+    return { maxMessageBytes: null };
+}
+
+export class ChatProtocol {
+    /** The session's card: {id, persistence, epoch, lastSeq, expiresAt, connectionIds}; changed in place. */
+    session;
+    conversation;
+    // about the socket attached now (attach() starts over)
+    /** {state, ...} as socket.js reports it. */
+    connection = { state: 'idle' };
+    /** The {since, epoch} the open socket resumed from, or null. */
+    resume = null;
+    /** The open socket's connected frame came: from here on every message of the session reaches us. */
+    joined = false;
+    /** This socket's connection id, from its connected frame (newer servers). */
+    connectionId = null;
+    /** The server's live feed: null (fine) or 'interrupted', since when. */
+    sync = null;
+    syncSince = 0;
+
+    #now;
+    #defaultTtl;
+    #limits;
+
+    /**
+     * session: the card; messages: what the conversation starts with (a localStorage session's);
+     * now(): the clock; defaultTtl(): the server's TTL in seconds or null; limits: serverLimits().
+     */
+    constructor({ session, messages = [], now = Date.now, defaultTtl = () => null, limits = serverLimits() }) {
+        this.session = session;
+        this.conversation = new Conversation(messages);
+        this.#now = now;
+        this.#defaultTtl = defaultTtl;
+        this.#limits = limits;
+    }
+
+    get #redis() {
+        return this.session.persistence === 'redis';
+    }
+
+    /** The largest text frame the server takes, in UTF-8 bytes. */
+    get maxMessageBytes() {
+        return this.#limits.maxMessageBytes ?? FALLBACK_MAX_MESSAGE_BYTES;
+    }
+
+    /** The connection ids of this browser in the session: messages `from` them are ours. */
+    get ownConnectionIds() {
+        return this.session.connectionIds ?? [];
+    }
+
+    /** Where a (re)connect resumes (see sessions.resumePoint). */
+    resumePoint() {
+        return resumePoint(this.session);
+    }
+
+    /** A new socket is about to open for this conversation: what concerned the last one is over. */
+    attach() {
+        this.connection = { state: 'idle' };
+        this.resume = null;
+        this.joined = false;
+        this.connectionId = null;
+        this.sync = null;
+        this.syncSince = 0;
+    }
+
+    /** The socket opened, resuming from resume ({since, epoch} or null). */
+    opened(resume) {
+        this.resume = resume ?? null;
+    }
+
+    /** The socket's state changed (socket.js' onState). */
+    connectionChanged(detail) {
+        this.connection = detail;
+        if (detail.state !== 'open') {
+            this.joined = false;
+            this.connectionId = null;
+        }
+        if (detail.state === 'waiting' && detail.code === 1009) {
+            // re-sending what was too big would only close the next connection too
+            const pending = this.conversation.pending();
+            const note = `too big for the server (limit ${kib(this.maxMessageBytes)})`;
+            pending.forEach((m) => this.conversation.put({ ...m, status: 'failed', note }));
+            return pending.length > 0 ? [RENDER] : [];
+        }
+        return [];
+    }
+
+    // ---------------------------------------------------------------- the user
+
+    /**
+     * The user sends text, to go out with this clientId.
+     * @returns {{error: string}|{effects: object[]}}
+     */
+    send(text, clientId) {
+        if (text.trim() === '') {
+            return { effects: [] };
+        }
+        if (this.connection.state === 'refused') {
+            return { error: 'This session is refused by the server; messages cannot be sent.' };
+        }
+        const frame = JSON.stringify({ content: text, clientId });
+        const bytes = utf8Bytes(frame);
+        if (bytes > this.maxMessageBytes) {
+            return { error: `Message too long: ${Math.ceil(bytes / 1024)} KiB, the limit is ${kib(this.maxMessageBytes)}.` };
+        }
+        this.conversation.put({
+            key: keys.pending(clientId), clientId, content: text, timestamp: this.#now(), isSent: true, status: 'pending',
+        });
+        // before the connected frame it stays pending and goes out with it (sending both ways would send it twice)
+        const effects = this.joined ? [{ type: 'send', text: frame }] : [];
+        return { effects: [...effects, notice(''), RENDER] };
+    }
+
+    // ---------------------------------------------------------------- the server's frames
+
+    /** A frame from the socket (parsed JSON). */
+    receive(frame) {
+        if (!frame || typeof frame !== 'object' || (frame.sessionId && frame.sessionId !== this.session.id)) {
+            return [];
+        }
+        switch (frame.type) {
+            case 'message': return this.#message(frame);
+            case 'connected': return this.#connected(frame);
+            case 'sync': return this.#redis ? this.#syncFrame(frame) : [];
+            case 'error': return this.#error(frame);
+            default: return []; // other frame types are for later versions of the protocol
+        }
+    }
+
+    /** The server's first frame on a socket: from here on every message of the session reaches us. */
+    #connected(frame) {
+        const effects = [];
+        this.joined = true;
+        if (typeof frame.connectionId === 'string' && frame.connectionId !== '') {
+            this.connectionId = frame.connectionId;
+            if (rememberConnection(this.session, frame.connectionId)) {
+                effects.push(SESSION_CHANGED);
+            }
+        }
+        if (Number.isSafeInteger(frame.maxMessageBytes) && frame.maxMessageBytes > 0) {
+            this.#limits.maxMessageBytes = frame.maxMessageBytes;
+        }
+        effects.push(...this.#setSync(null)); // a new socket: whatever was interrupted concerned the last one
+        if (this.#redis && frame.persistence === true) {
+            if (this.resume && frame.recovered !== true) {
+                // trimmed, expired, or Redis lost its data: what we missed cannot be replayed
+                effects.push(...this.#historyIncomplete(epochOf(frame)));
+            } else if (!this.conversation.loaded || this.conversation.incomplete) {
+                // the first connect in this page (a recovered resume after a reload brings only what came
+                // after the stored seq): the rest comes from Redis
+                effects.push(this.#readHistory());
+            }
+        }
+        // what was typed before this socket joined goes out now, unless the server's limit turns out smaller
+        let failed = false;
+        for (const message of this.conversation.pending()) {
+            const text = JSON.stringify({ content: message.content, clientId: message.clientId });
+            if (utf8Bytes(text) > this.maxMessageBytes) {
+                this.conversation.put({ ...message, status: 'failed', note: `too long (limit ${kib(this.maxMessageBytes)})` });
+                failed = true;
+            } else {
+                effects.push({ type: 'send', text });
+            }
+        }
+        if (failed) {
+            effects.push(RENDER);
+        }
+        return effects;
+    }
+
+    /** Sync frames tell about the server's live feed of the session. */
+    #syncFrame(frame) {
+        if (frame.state === 'interrupted') {
+            return this.#setSync('interrupted');
+        }
+        const effects = this.#setSync(null);
+        if (frame.recovered !== true) {
+            // reset: a new history (epoch null: none yet); gap: messages were trimmed before they reached us
+            const epoch = epochOf(frame);
+            effects.push(...this.#historyIncomplete(frame.state === 'reset' || epoch !== null ? epoch : this.session.epoch));
+        }
+        return effects; // resumed: nothing was lost
+    }
+
+    #message(frame) {
+        if (typeof frame.content !== 'string') {
+            return [];
+        }
+        const { session, conversation } = this;
+        const effects = [];
+        const stored = frame.persisted === true && typeof frame.epoch === 'string' && Number.isSafeInteger(frame.seq);
+        // ours has arrived, first time or again (a resent message is answered as a duplicate)
+        const pendingKey = frame.isSent && frame.clientId ? keys.pending(frame.clientId) : null;
+        const wasPending = pendingKey !== null && conversation.has(pendingKey);
+        if (wasPending) {
+            conversation.delete(pendingKey);
+        }
+        let key;
+        if (stored) {
+            if (this.#redis && session.epoch && frame.epoch !== session.epoch) {
+                // a new history without the reset frame that should have said so
+                effects.push(...this.#historyIncomplete(frame.epoch));
+            }
+            key = keys.stored(frame.epoch, frame.seq);
+            if (conversation.has(key)) {
+                return wasPending ? [...effects, RENDER] : effects; // seen already: replayed, or in the history read
+            }
+        } else if (frame.clientId) {
+            key = keys.unstored(frame.clientId, frame.isSent);
+        } else {
+            key = conversation.nextUnnamedKey();
+        }
+        conversation.put({
+            key,
+            content: frame.content,
+            timestamp: Number.isFinite(frame.timestamp) ? frame.timestamp : this.#now(),
+            isSent: Boolean(frame.isSent),
+            seq: stored ? frame.seq : undefined,
+            epoch: stored ? frame.epoch : undefined,
+            from: typeof frame.from === 'string' ? frame.from : undefined,
+            note: this.#redis && !stored ? 'not stored in Redis' : undefined,
+        });
+        if (stored && this.#redis) {
+            if (!session.epoch) {
+                session.epoch = frame.epoch;
+                session.lastSeq = 0;
+            }
+            session.lastSeq = Math.max(session.lastSeq ?? 0, frame.seq);
+            const defaultTtl = this.#defaultTtl();
+            if (defaultTtl !== null && defaultTtl !== undefined) {
+                session.expiresAt = this.#now() + defaultTtl * 1000; // every write restarts the sliding TTL
+                effects.push(TTL_CHANGED);
+            }
+            effects.push(SESSION_CHANGED);
+        }
+        if (session.persistence === 'localStorage') {
+            effects.push(MESSAGES_CHANGED);
+        }
+        effects.push(RENDER);
+        return effects;
+    }
+
+    #error(frame) {
+        const text = typeof frame.message === 'string' && frame.message ? frame.message : String(frame.code);
+        const pending = frame.clientId ? this.conversation.get(keys.pending(frame.clientId)) : undefined;
+        if (frame.code === 'redis_unavailable') {
+            // the message itself still comes (persisted:false); only storing failed
+            return [notice(text.charAt(0).toUpperCase() + text.slice(1), 'warn'), CHECK_REDIS];
+        }
+        if (pending) {
+            this.conversation.put({ ...pending, status: 'failed', note: text });
+            return [RENDER];
+        }
+        return [notice(`Server: ${text}`, 'error')];
+    }
+
+    #setSync(state) {
+        if (this.sync === state) {
+            return [];
+        }
+        this.sync = state;
+        this.syncSince = this.#now();
+        return [{ type: 'sync', state }];
+    }
+
+    /**
+     * Messages were lost to this page: say so, and replace what it shows by the server's history. If the
+     * history started over under another epoch, what is shown of the old one goes at once.
+     */
+    #historyIncomplete(epoch) {
+        const { session, conversation } = this;
+        const effects = [];
+        conversation.incomplete = true;
+        if (epoch !== session.epoch) {
+            for (const m of conversation.all()) {
+                if (m.epoch && m.epoch !== epoch) {
+                    conversation.delete(m.key);
+                }
+            }
+            session.epoch = epoch;
+            session.lastSeq = 0;
+            effects.push(SESSION_CHANGED);
+        }
+        effects.push(notice('History incomplete — reloading from Redis…', 'warn'), RENDER, this.#readHistory());
+        return effects;
+    }
+
+    // ---------------------------------------------------------------- the history (REST)
+
+    /** A history read of this conversation, decided here so its mark is taken at the moment it was decided. */
+    #readHistory() {
+        return { type: 'readHistory', ticket: this.startHistoryRead() };
+    }
+
+    /**
+     * A history read starts: {request, mark}. mark: the conversation's mark() now; what arrives after it
+     * is newer than the answer. Every start is ended by endHistoryRead().
+     */
+    startHistoryRead() {
+        this.conversation.reading += 1;
+        return { request: this.conversation.newHistoryRequest(), mark: this.conversation.mark() };
+    }
+
+    endHistoryRead() {
+        this.conversation.reading -= 1;
+    }
+
+    /** No newer read was started after this one. */
+    isLatestHistoryRead(ticket) {
+        return this.conversation.isLatestHistoryRequest(ticket.request);
+    }
+
+    /**
+     * The answer to a read this protocol asked for (readHistory). latest: no newer read was started
+     * meanwhile and the card still exists; else the answer is not applied.
+     */
+    historyAnswered(result, ticket, latest) {
+        if (!latest) {
+            return []; // a newer read is on its way, or the card is gone
+        }
+        if (result.ok) {
+            return this.applyHistory(result, ticket.mark);
+        }
+        if (result.status === 503) {
+            return [notice(this.conversation.incomplete
+                ? 'History incomplete — Redis is down; it is reloaded when Redis is back.'
+                : 'History not loaded: Redis down.', 'warn'), CHECK_REDIS];
+        }
+        return this.conversation.incomplete
+            ? [notice(`History incomplete — could not reload it from Redis: ${result.error}`, 'warn')] : [];
+    }
+
+    /**
+     * Takes in the session's history as the REST API returned it (api.fetchSessionMessages). mark: the
+     * conversation's mark() when the request went out; what arrived after it is newer than the answer and
+     * stays. When the history is incomplete the answer replaces every delivered message older than the
+     * mark; otherwise it only adds.
+     */
+    applyHistory(result, mark) {
+        const { session, conversation } = this;
+        const epoch = typeof result.epoch === 'string' ? result.epoch : null;
+        const replace = conversation.incomplete;
+        if (!replace && session.epoch && epoch !== session.epoch) {
+            // another history than the one this chat follows: its socket says what happened (a reset frame, or
+            // recovered:false on the next connect), and then it is replaced
+            return this.ttlFromHistory(result);
+        }
+        const listed = [];
+        for (const m of result.messages) {
+            if (typeof m?.content === 'string' && Number.isSafeInteger(m.seq) && epoch !== null) {
+                listed.push({
+                    key: keys.stored(epoch, m.seq), content: m.content, timestamp: m.timestamp,
+                    isSent: Boolean(m.isSent), seq: m.seq, epoch,
+                    from: typeof m.from === 'string' ? m.from : undefined,
+                });
+            }
+        }
+        if (replace) {
+            const listedKeys = new Set(listed.map((m) => m.key));
+            for (const m of conversation.all()) {
+                if (!m.status && m.arrival <= mark && !listedKeys.has(m.key)) {
+                    conversation.delete(m.key);
+                }
+            }
+        }
+        listed.forEach((m) => conversation.put(m));
+        conversation.loaded = true;
+        conversation.incomplete = false;
+        // frames of another epoch that came in meanwhile know better where the session is
+        if (!conversation.all().some((m) => m.arrival > mark && m.epoch && m.epoch !== epoch)) {
+            session.epoch = epoch;
+            session.lastSeq = epoch === null ? 0 : Math.max(result.lastSeq ?? 0, conversation.newestSeq(epoch));
+        }
+        const effects = this.ttlFromHistory(result);
+        if (replace) {
+            effects.push(notice('History incomplete — reloaded from Redis', 'warn'));
+        }
+        effects.push(RENDER);
+        return effects;
+    }
+
+    /** The card's TTL as a history answer tells it. */
+    ttlFromHistory(result) {
+        if (result.messages.length > 0 && result.ttlRemaining !== null) {
+            this.session.expiresAt = this.#now() + result.ttlRemaining * 1000;
+        } else if (result.messages.length === 0) {
+            this.session.expiresAt = result.emptyReason === 'expired' ? 0 : null;
+        }
+        return [SESSION_CHANGED, TTL_CHANGED];
+    }
+
+    // ---------------------------------------------------------------- Redis health
+
+    /**
+     * Redis answers the status check: a history that could not be read (Redis was down) is read now. A
+     * server says "resumed" after an interruption only where the session has a history; one with none
+     * stays silent, so an interruption older than the server's catch-up is over.
+     */
+    redisUp() {
+        if (!this.#redis) {
+            return [];
+        }
+        const effects = [];
+        const { conversation } = this;
+        // before the connected frame, it decides what to read
+        if (this.joined && (!conversation.loaded || conversation.incomplete) && conversation.reading === 0) {
+            effects.push(this.#readHistory());
+        }
+        if (this.sync === 'interrupted' && this.#now() - this.syncSince > SYNC_SETTLE_MS) {
+            effects.push(...this.#setSync(null));
+        }
+        return effects;
+    }
+}

@@ -1,0 +1,96 @@
+// Session cards and their rules: which ids the server takes, a new card, where a card's Redis history
+// resumes, its TTL as the list shows it, and the connection ids this browser had in it. No DOM, no storage.
+
+/** The server's rule for session ids (SessionIds.java). */
+export const SESSION_ID_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
+export const SESSION_ID_RULE = "letters, digits, '-', '_' or '.', 1 to 128 characters";
+
+export function isValidSessionId(id) {
+    return typeof id === 'string' && SESSION_ID_PATTERN.test(id);
+}
+
+/** What the server accepts as the epoch of a resume (ChatEndpoint): anything else would get the socket refused (1008). */
+const EPOCH_PATTERN = /^[A-Za-z0-9-]{1,64}$/;
+
+export function isValidEpoch(epoch) {
+    return typeof epoch === 'string' && EPOCH_PATTERN.test(epoch);
+}
+
+/** How many connection ids a card remembers (the newest): older messages of this browser then show as another client's. */
+export const MAX_CONNECTION_IDS = 50;
+
+const isConnectionId = (id) => typeof id === 'string' && id.length > 0 && id.length <= 128;
+
+/** A stored list of connection ids cleaned up: strings only, no repeats, the newest MAX_CONNECTION_IDS. */
+export function validConnectionIds(ids) {
+    return Array.isArray(ids) ? [...new Set(ids.filter(isConnectionId))].slice(-MAX_CONNECTION_IDS) : [];
+}
+
+export function randomHex(bytes, random = (array) => crypto.getRandomValues(array)) {
+    return Array.from(random(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** crypto.randomUUID() where the page is a secure context; the same shape (UUID v4) from random bytes elsewhere. */
+export function generateSessionId(cryptoApi = globalThis.crypto) {
+    if (typeof cryptoApi.randomUUID === 'function') {
+        return cryptoApi.randomUUID();
+    }
+    const hex = randomHex(16, (array) => cryptoApi.getRandomValues(array)).split('');
+    hex[12] = '4';
+    hex[16] = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
+    const h = hex.join('');
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/**
+ * The card for what the user typed in the add form (empty: a generated id).
+ * @returns {{session: object}|{error: string}}
+ */
+export function newSession(typedId, { sessions, persistence, now = Date.now(), generate = generateSessionId }) {
+    const id = typedId === '' ? generate() : typedId;
+    if (!isValidSessionId(id)) {
+        return { error: `Invalid session id: use ${SESSION_ID_RULE}.` };
+    }
+    if (sessions.some((s) => s.id === id)) {
+        return { error: `Session ${id} is already in the list.` };
+    }
+    return {
+        session: {
+            id, persistence, createdAt: now, expiresAt: null, epoch: null, lastSeq: null, connectionIds: [],
+        },
+    };
+}
+
+/**
+ * Where a (re)connect resumes: after the last seq this browser saw, in the epoch it saw it in (kept
+ * with the card, so a reload resumes too). since=0 without an epoch: the session had no history
+ * when last seen, so everything there is now is new. null: nothing known, start at the present.
+ */
+export function resumePoint(session) {
+    if (session.persistence !== 'redis' || !Number.isSafeInteger(session.lastSeq)) {
+        return null;
+    }
+    return session.epoch ? { since: session.lastSeq, epoch: session.epoch } : { since: 0, epoch: null };
+}
+
+/** The TTL of a Redis card as the list shows it: {state: 'unknown', defaultTtl} | {state: 'counting', seconds} | {state: 'expired'}. */
+export function ttlState(session, now, defaultTtl) {
+    if (session.expiresAt === null || session.expiresAt === undefined) {
+        return { state: 'unknown', defaultTtl };
+    }
+    const seconds = Math.ceil((session.expiresAt - now) / 1000);
+    return seconds > 0 ? { state: 'counting', seconds } : { state: 'expired' };
+}
+
+/** Notes that this browser had a socket with that connection id in the session. @returns whether the card changed. */
+export function rememberConnection(session, connectionId) {
+    if (!isConnectionId(connectionId)) {
+        return false;
+    }
+    const ids = session.connectionIds ?? [];
+    if (ids.includes(connectionId)) {
+        return false;
+    }
+    session.connectionIds = [...ids, connectionId].slice(-MAX_CONNECTION_IDS);
+    return true;
+}

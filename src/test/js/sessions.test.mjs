@@ -1,0 +1,121 @@
+// Session cards: id rules, new cards, resume points, TTLs and the connection ids a card remembers.
+
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+
+import {
+    MAX_CONNECTION_IDS, generateSessionId, isValidEpoch, isValidSessionId, newSession, rememberConnection, resumePoint,
+    ttlState, validConnectionIds,
+} from '../../main/webapp/js/sessions.js';
+
+const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+describe('session ids', () => {
+    const ids = [
+        ['test-redis-123', true], ['a', true], ['A.b_c-9', true], ['x'.repeat(128), true],
+        ['', false], ['x'.repeat(129), false], ['with space', false], ['slash/es', false], ['ümlaut', false],
+        [null, false], [42, false],
+    ];
+    for (const [id, valid] of ids) {
+        test(`${JSON.stringify(id)?.slice(0, 20)} is ${valid ? 'valid' : 'refused'}`, () => assert.equal(isValidSessionId(id), valid));
+    }
+
+    test('a generated id is a UUID v4, with or without crypto.randomUUID', () => {
+        assert.match(generateSessionId(), UUID_V4);
+        let n = 0;
+        const noRandomUuid = { getRandomValues: (array) => array.map(() => (n += 37) % 256) };
+        assert.match(generateSessionId(noRandomUuid), UUID_V4);
+    });
+
+    test('epochs the server takes for a resume', () => {
+        assert.equal(isValidEpoch('6f1c2a9b'), true);
+        assert.equal(isValidEpoch('a-b'), true);
+        assert.equal(isValidEpoch(''), false);
+        assert.equal(isValidEpoch('a b'), false);
+        assert.equal(isValidEpoch('x'.repeat(65)), false);
+        assert.equal(isValidEpoch(null), false);
+    });
+});
+
+describe('a new card', () => {
+    const sessions = [{ id: 'taken' }];
+    const cases = [
+        { typed: 'fresh', result: { id: 'fresh' } },
+        { typed: '', result: { id: 'generated-1' } },
+        { typed: 'taken', error: 'Session taken is already in the list.' },
+        { typed: 'bad id!', error: /Invalid session id/ },
+    ];
+    for (const c of cases) {
+        test(`typed ${JSON.stringify(c.typed)}`, () => {
+            const out = newSession(c.typed, { sessions, persistence: 'redis', now: 7, generate: () => 'generated-1' });
+            if (c.error) {
+                assert.equal(out.session, undefined);
+                if (c.error instanceof RegExp) {
+                    assert.match(out.error, c.error);
+                } else {
+                    assert.equal(out.error, c.error);
+                }
+            } else {
+                assert.deepEqual(out.session, {
+                    id: c.result.id, persistence: 'redis', createdAt: 7, expiresAt: null, epoch: null, lastSeq: null,
+                    connectionIds: [],
+                });
+            }
+        });
+    }
+});
+
+describe('where a card resumes', () => {
+    const cases = [
+        ['a Redis card that saw seq 4 of e1', { persistence: 'redis', epoch: 'e1', lastSeq: 4 }, { since: 4, epoch: 'e1' }],
+        ['a Redis card that saw an empty history', { persistence: 'redis', epoch: null, lastSeq: 0 }, { since: 0, epoch: null }],
+        ['a Redis card that saw nothing yet', { persistence: 'redis', epoch: null, lastSeq: null }, null],
+        ['a localStorage card', { persistence: 'localStorage', epoch: 'e1', lastSeq: 4 }, null],
+        ['a none card', { persistence: 'none', epoch: null, lastSeq: 0 }, null],
+    ];
+    for (const [name, session, expected] of cases) {
+        test(name, () => assert.deepEqual(resumePoint(session), expected));
+    }
+});
+
+describe('the TTL a card shows', () => {
+    const cases = [
+        ['unknown', { expiresAt: null }, { state: 'unknown', defaultTtl: 300 }],
+        ['counting, rounded up', { expiresAt: 10_500 }, { state: 'counting', seconds: 1 }],
+        ['counting', { expiresAt: 70_000 }, { state: 'counting', seconds: 60 }],
+        ['expired', { expiresAt: 10_000 }, { state: 'expired' }],
+        ['expired long ago', { expiresAt: 0 }, { state: 'expired' }],
+    ];
+    for (const [name, session, expected] of cases) {
+        test(name, () => assert.deepEqual(ttlState(session, 10_000, 300), expected));
+    }
+});
+
+describe('connection ids of this browser', () => {
+    test('are remembered once each, newest last, at most MAX_CONNECTION_IDS', () => {
+        const session = { connectionIds: [] };
+        assert.equal(rememberConnection(session, 'c1'), true);
+        assert.equal(rememberConnection(session, 'c1'), false);
+        assert.equal(rememberConnection(session, ''), false);
+        assert.equal(rememberConnection(session, 42), false);
+        for (let i = 2; i <= MAX_CONNECTION_IDS + 5; i += 1) {
+            rememberConnection(session, `c${i}`);
+        }
+        assert.equal(session.connectionIds.length, MAX_CONNECTION_IDS);
+        assert.equal(session.connectionIds[0], 'c6');
+        assert.equal(session.connectionIds.at(-1), `c${MAX_CONNECTION_IDS + 5}`);
+    });
+
+    test('a card stored before they existed starts with none', () => {
+        const session = {};
+        rememberConnection(session, 'c1');
+        assert.deepEqual(session.connectionIds, ['c1']);
+    });
+
+    test('stored lists are cleaned up', () => {
+        assert.deepEqual(validConnectionIds(undefined), []);
+        assert.deepEqual(validConnectionIds('c1'), []);
+        assert.deepEqual(validConnectionIds(['c1', 7, '', 'c1', 'c2', 'x'.repeat(129)]), ['c1', 'c2']);
+        assert.equal(validConnectionIds(Array.from({ length: 80 }, (_, i) => `c${i}`)).length, MAX_CONNECTION_IDS);
+    });
+});
