@@ -515,7 +515,9 @@ class BrowserUiIT {
 
             network.cut();
             await(d -> "waiting".equals(byId("chat-state").getAttribute("data-state")));
+            String otherClient;
             try (ChatSocket other = service.persistentSocket(id)) {
+                otherClient = "client " + shortLabel(other.connectedFrame().getString("connectionId"));
                 for (String text : List.of("first while away", "second while away")) {
                     other.send(text);
                     List<JsonObject> answer = other.nextJson(2); // stored once both frames are out
@@ -526,8 +528,8 @@ class BrowserUiIT {
             network.restore();
             awaitConnected(id);
             List<String> all = List.of("you: before the drop", "server: Message #1: before the drop",
-                    "you: first while away", "server: Message #2: first while away",
-                    "you: second while away", "server: Message #3: second while away");
+                    otherClient + ": first while away", "server: Message #2: first while away",
+                    otherClient + ": second while away", "server: Message #3: second while away");
             awaitChat(all.toArray(String[]::new));
             awaitResumePoint(id, epoch + "/6");
 
@@ -635,7 +637,9 @@ class BrowserUiIT {
 
             // the page is closed while someone else writes; then it is opened again
             driver.get(app + "icon.svg");
+            String otherClient;
             try (ChatSocket other = service.persistentSocket(id)) {
+                otherClient = "client " + shortLabel(other.connectedFrame().getString("connectionId"));
                 other.send("while the page was closed");
                 other.nextJson(2);
             }
@@ -651,7 +655,8 @@ class BrowserUiIT {
             assertEquals(2, connected.getInt("replayed"), connected::toString);
             assertEquals(1, historyReads(id), "the older messages come from one history read");
             assertEquals(List.of("you: before the reload", "server: Message #1: before the reload",
-                    "you: while the page was closed", "server: Message #2: while the page was closed"), chatLog(),
+                    otherClient + ": while the page was closed", "server: Message #2: while the page was closed"),
+                    chatLog(),
                     "replayed and read from the history, each shown once");
             assertEquals("", byId("chat-notice").getText());
             browser.screenshot("13-reload-resumed");
@@ -772,6 +777,15 @@ class BrowserUiIT {
     }
 
     @SuppressWarnings("unchecked")
+    /** The UI's label of another client (conversation.js shortLabel): 4 hex digits of the id's FNV-1a hash. */
+    static String shortLabel(String connectionId) {
+        int hash = 0x811c9dc5;
+        for (int i = 0; i < connectionId.length(); i++) {
+            hash = (hash ^ connectionId.charAt(i)) * 0x01000193;
+        }
+        return String.format("%08x", hash).substring(0, 4);
+    }
+
     List<String> chatLog() {
         return (List<String>) driver.executeScript(CHAT_LOG);
     }
