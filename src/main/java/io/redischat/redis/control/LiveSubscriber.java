@@ -21,7 +21,7 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 import io.redischat.ops.control.ChatMetrics;
 
@@ -53,18 +53,14 @@ public class LiveSubscriber {
     private static final long MAX_BACKOFF_MS = 1000;
 
     @Inject
+    @ConfigProperties
+    StoreSettings settings;
+
+    @Inject
     RedisConnection redis;
 
     @Inject
     ChatMetrics metrics;
-
-    @Inject
-    @ConfigProperty(name = "chat.redis.key-prefix", defaultValue = "chat")
-    String keyPrefix;
-
-    @Inject
-    @ConfigProperty(name = "chat.pubsub.probe-interval-ms", defaultValue = "1000")
-    long probeIntervalMs;
 
     private final Map<String, ChannelListener> listeners = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Void>> pending = new ConcurrentHashMap<>();
@@ -87,7 +83,7 @@ public class LiveSubscriber {
         loop.setDaemon(true);
         loop.start();
         prober = Executors.newSingleThreadScheduledExecutor(new DaemonThreadFactory("redis-chat-pubsub-probe"));
-        prober.scheduleWithFixedDelay(this::probe, probeIntervalMs, probeIntervalMs, TimeUnit.MILLISECONDS);
+        prober.scheduleWithFixedDelay(this::probe, settings.probeIntervalMs, settings.probeIntervalMs, TimeUnit.MILLISECONDS);
     }
 
     @PreDestroy
@@ -107,7 +103,7 @@ public class LiveSubscriber {
     }
 
     public String probeChannel() {
-        return keyPrefix + ":probe:" + instanceId;
+        return settings.keyPrefix + ":probe:" + instanceId;
     }
 
     /** Created with the application, so the pub/sub connection and its metrics exist before the first client. */
@@ -178,7 +174,7 @@ public class LiveSubscriber {
     }
 
     private long staleAfterMs() {
-        return Math.max(3000, 3 * probeIntervalMs);
+        return Math.max(3000, 3 * settings.probeIntervalMs);
     }
 
     private void run() {

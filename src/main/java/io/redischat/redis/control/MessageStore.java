@@ -21,7 +21,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 import io.redischat.ops.control.ChatMetrics;
 import io.redischat.sessions.control.MessageLog;
@@ -46,53 +46,29 @@ public class MessageStore implements MessageLog {
     private static final long SERVER_KEY_TTL_SECONDS = 60;
 
     @Inject
+    @ConfigProperties
+    RedisSettings redisSettings;
+
+    @Inject
+    @ConfigProperties
+    StoreSettings settings;
+
+    @Inject
     RedisConnection redis;
 
     @Inject
     ChatMetrics metrics;
-
-    @Inject
-    @ConfigProperty(name = "redis.session.ttl", defaultValue = "300")
-    long ttlSeconds;
-
-    @Inject
-    @ConfigProperty(name = "chat.history.max-length", defaultValue = "1000")
-    int maxHistoryLength;
-
-    @Inject
-    @ConfigProperty(name = "chat.session.marker-ttl", defaultValue = "86400")
-    long markerTtlSeconds;
-
-    @Inject
-    @ConfigProperty(name = "chat.redis.key-prefix", defaultValue = "chat")
-    String keyPrefix;
-
-    @Inject
-    @ConfigProperty(name = "chat.store.threads", defaultValue = "8")
-    int writerThreads;
-
-    @Inject
-    @ConfigProperty(name = "chat.store.queue-capacity", defaultValue = "10000")
-    int queueCapacity;
-
-    @Inject
-    @ConfigProperty(name = "chat.redis.wait-replicas", defaultValue = "0")
-    int waitReplicas;
-
-    @Inject
-    @ConfigProperty(name = "chat.redis.wait-timeout-ms", defaultValue = "500")
-    long waitTimeoutMs;
 
     private ExecutorService writers;
     private ExecutorService readers;
 
     @PostConstruct
     void start() {
-        writers = new ThreadPoolExecutor(writerThreads, writerThreads, 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(queueCapacity), new DaemonThreadFactory("redis-chat-store"));
-        int readerThreads = Math.max(2, writerThreads / 2);
+        writers = new ThreadPoolExecutor(settings.storeThreads, settings.storeThreads, 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(settings.storeQueueCapacity), new DaemonThreadFactory("redis-chat-store"));
+        int readerThreads = Math.max(2, settings.storeThreads / 2);
         readers = new ThreadPoolExecutor(readerThreads, readerThreads, 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(queueCapacity), new DaemonThreadFactory("redis-chat-reader"));
+                new ArrayBlockingQueue<>(settings.storeQueueCapacity), new DaemonThreadFactory("redis-chat-reader"));
     }
 
     @PreDestroy
@@ -130,17 +106,22 @@ public class MessageStore implements MessageLog {
             throw new RedisUnavailableException("Redis unavailable: " + fastFailure + " (retrying shortly)", null);
         }
         String sessionId = request.sessionId();
-        var keys = SessionKeys.of(keyPrefix, sessionId);
+        var keys = SessionKeys.of(settings.keyPrefix, sessionId);
         boolean clientKey = request.clientId() != null && request.clientId().equals(request.idempotencyKey());
-        List<String> args = List.of(request.content(), Long.toString(request.timestamp()), Long.toString(ttlSeconds),
-                Integer.toString(maxHistoryLength), Long.toString(markerTtlSeconds), newEpoch(),
+        // "#<connectionId>.<n>": one key per connection, holding which of its messages it answers for
+        String key = request.idempotencyKey();
+        int dot = clientKey ? -1 : key.lastIndexOf('.');
+        String keyName = dot < 0 ? key : key.substring(0, dot);
+        String marker = dot < 0 ? "" : key.substring(dot + 1);
+        List<String> args = List.of(request.content(), Long.toString(request.timestamp()),
+                Long.toString(redisSettings.sessionTtlSeconds), Integer.toString(settings.historyMaxLength),
+                Long.toString(settings.markerTtlSeconds), newEpoch(),
                 request.clientId() == null ? "" : request.clientId(),
                 // when replicas must confirm, the exchange is published only after they did (below)
-                waitReplicas > 0 ? "" : keys.live(),
+                settings.waitReplicas > 0 ? "" : keys.live(),
                 request.from() == null ? "" : request.from(),
-                Long.toString(clientKey ? ttlSeconds : SERVER_KEY_TTL_SECONDS));
-        List<String> keyList = List.of(keys.history(), keys.meta(), keys.seen(),
-                keys.idempotencyKey(request.idempotencyKey()));
+                Long.toString(clientKey ? redisSettings.sessionTtlSeconds : SERVER_KEY_TTL_SECONDS), marker);
+        List<String> keyList = List.of(keys.history(), keys.meta(), keys.seen(), keys.idempotencyKey(keyName));
         List<?> reply;
         long started = System.nanoTime();
         try {
@@ -166,7 +147,7 @@ public class MessageStore implements MessageLog {
         boolean duplicate = "duplicate".equals(reply.get(0));
         String payload = (String) reply.get(1);
         StoredExchange exchange = LivePayload.parse(sessionId, payload, duplicate);
-        if (waitReplicas > 0 && !duplicate) {
+        if (settings.waitReplicas > 0 && !duplicate) {
             try {
                 redis.client().publish(keys.live(), payload);
             } catch (RuntimeException e) {
@@ -178,19 +159,19 @@ public class MessageStore implements MessageLog {
     }
 
     private List<?> appendOnce(List<String> keyList, List<String> args) {
-        return (List<?>) (waitReplicas > 0
-                ? APPEND.runAndWait(redis.client(), keyList, args, waitReplicas, waitTimeoutMs)
+        return (List<?>) (settings.waitReplicas > 0
+                ? APPEND.runAndWait(redis.client(), keyList, args, settings.waitReplicas, settings.waitTimeoutMs)
                 : APPEND.run(redis.client(), keyList, args));
     }
 
     /** The pub/sub channel on which every stored exchange of the session is published. */
     public String channel(String sessionId) {
-        return SessionKeys.of(keyPrefix, sessionId).live();
+        return SessionKeys.of(settings.keyPrefix, sessionId).live();
     }
 
     /** Reads a session's history; throws {@link RedisUnavailableException} rather than answer "empty" wrongly. */
     public SessionHistory history(String sessionId, HistoryQuery query) {
-        var keys = SessionKeys.of(keyPrefix, sessionId);
+        var keys = SessionKeys.of(settings.keyPrefix, sessionId);
         String mode;
         long bound = 0;
         if (query.since() != null) {

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,6 +25,7 @@ import jakarta.inject.Inject;
 
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -48,48 +48,16 @@ public class RedisConnection {
     private static final Logger LOG = Logger.getLogger(RedisConnection.class.getName());
 
     @Inject
+    @ConfigProperties
+    RedisSettings settings;
+
+    @Inject
+    @ConfigProperties
+    StoreSettings storeSettings;
+
+    @Inject
     @ConfigProperty(name = "channel.redis.url", defaultValue = "redis://localhost:6379/0")
     String url;
-
-    @Inject
-    @ConfigProperty(name = "redis.timeout.connect-ms", defaultValue = "1000")
-    int connectTimeoutMs;
-
-    @Inject
-    @ConfigProperty(name = "redis.timeout.socket-ms", defaultValue = "1000")
-    int socketTimeoutMs;
-
-    @Inject
-    @ConfigProperty(name = "redis.pool.max-total", defaultValue = "16")
-    int poolMaxTotal;
-
-    @Inject
-    @ConfigProperty(name = "redis.pool.max-idle", defaultValue = "16")
-    int poolMaxIdle;
-
-    @Inject
-    @ConfigProperty(name = "redis.pool.min-idle", defaultValue = "0")
-    int poolMinIdle;
-
-    @Inject
-    @ConfigProperty(name = "redis.pool.max-wait-ms", defaultValue = "500")
-    int poolMaxWaitMs;
-
-    @Inject
-    @ConfigProperty(name = "redis.tls.truststore")
-    Optional<String> truststore;
-
-    @Inject
-    @ConfigProperty(name = "redis.tls.truststore-password")
-    Optional<String> truststorePassword;
-
-    @Inject
-    @ConfigProperty(name = "redis.tls.truststore-type", defaultValue = "PKCS12")
-    String truststoreType;
-
-    @Inject
-    @ConfigProperty(name = "chat.redis.fail-fast-ms", defaultValue = "500")
-    long failFastMs;
 
     private volatile UnifiedJedis client;
     /** After a connection failure or timeout, writes fail at once for a moment instead of each waiting it out. */
@@ -118,18 +86,18 @@ public class RedisConnection {
 
     UnifiedJedis create(RedisUrl target) {
         var poolConfig = new GenericObjectPoolConfig<Connection>();
-        poolConfig.setMaxTotal(poolMaxTotal);
-        poolConfig.setMaxIdle(poolMaxIdle);
-        poolConfig.setMinIdle(poolMinIdle);
-        poolConfig.setMaxWait(Duration.ofMillis(poolMaxWaitMs));
+        poolConfig.setMaxTotal(settings.poolMaxTotal);
+        poolConfig.setMaxIdle(settings.poolMaxIdle);
+        poolConfig.setMinIdle(settings.poolMinIdle);
+        poolConfig.setMaxWait(Duration.ofMillis(settings.poolMaxWaitMs));
         poolConfig.setBlockWhenExhausted(true);
         // a connection that died with Redis is dropped on return instead of failing the next borrower
         // idle connections are PINGed every second, so those a Redis restart killed are gone before anyone borrows them
         poolConfig.setTestWhileIdle(true);
         poolConfig.setNumTestsPerEvictionRun(-1);
         poolConfig.setTimeBetweenEvictionRuns(Duration.ofSeconds(1));
-        LOG.info(() -> "Redis client for " + target + " (connect " + connectTimeoutMs + " ms, socket "
-                + socketTimeoutMs + " ms, pool " + poolMaxTotal + ")");
+        LOG.info(() -> "Redis client for " + target + " (connect " + settings.connectTimeoutMs + " ms, socket "
+                + settings.socketTimeoutMs + " ms, pool " + settings.poolMaxTotal + ")");
         JedisClientConfig config = clientConfig(target);
         return switch (target.mode()) {
             case STANDALONE -> RedisClient.builder()
@@ -142,8 +110,8 @@ public class RedisConnection {
                     .sentinels(new LinkedHashSet<>(target.nodes()))
                     .clientConfig(config)
                     .sentinelClientConfig(DefaultJedisClientConfig.builder()
-                            .connectionTimeoutMillis(connectTimeoutMs)
-                            .socketTimeoutMillis(socketTimeoutMs)
+                            .connectionTimeoutMillis(settings.connectTimeoutMs)
+                            .socketTimeoutMillis(settings.socketTimeoutMs)
                             .ssl(target.tls())
                             .build())
                     .poolConfig(poolConfig)
@@ -152,7 +120,7 @@ public class RedisConnection {
                     .nodes(new LinkedHashSet<>(target.nodes()))
                     .clientConfig(config)
                     .poolConfig(poolConfig)
-                    .maxTotalRetriesDuration(Duration.ofMillis(Math.max(2000, 2L * socketTimeoutMs)))
+                    .maxTotalRetriesDuration(Duration.ofMillis(Math.max(2000, 2L * settings.socketTimeoutMs)))
                     .topologyRefreshPeriod(Duration.ofSeconds(2))
                     .build();
         };
@@ -161,8 +129,8 @@ public class RedisConnection {
     /** Connection settings for one Redis server of the configured deployment. */
     public JedisClientConfig clientConfig(RedisUrl target) {
         var config = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(connectTimeoutMs)
-                .socketTimeoutMillis(socketTimeoutMs)
+                .connectionTimeoutMillis(settings.connectTimeoutMs)
+                .socketTimeoutMillis(settings.socketTimeoutMs)
                 .user(target.user())
                 .password(target.password())
                 .database(target.mode() == RedisUrl.Mode.CLUSTER ? 0 : target.database())
@@ -172,7 +140,7 @@ public class RedisConnection {
             var parameters = new SSLParameters();
             parameters.setEndpointIdentificationAlgorithm("HTTPS");
             config.sslParameters(parameters);
-            if (truststore != null && truststore.isPresent()) {
+            if (settings.truststore != null && settings.truststore.isPresent()) {
                 config.sslSocketFactory(trustedSockets());
             }
         }
@@ -181,16 +149,16 @@ public class RedisConnection {
 
     /** TLS sockets that trust the CAs of {@code redis.tls.truststore} (a private CA of the Redis servers). */
     private SSLSocketFactory trustedSockets() {
-        try (InputStream in = Files.newInputStream(Path.of(truststore.get()))) {
-            KeyStore store = KeyStore.getInstance(truststoreType);
-            store.load(in, truststorePassword.orElse("").toCharArray());
+        try (InputStream in = Files.newInputStream(Path.of(settings.truststore.get()))) {
+            KeyStore store = KeyStore.getInstance(settings.truststoreType);
+            store.load(in, settings.truststorePassword.orElse("").toCharArray());
             TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(store);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, trust.getTrustManagers(), null);
             return context.getSocketFactory();
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("cannot read redis.tls.truststore " + truststore.get() + ": "
+            throw new IllegalStateException("cannot read redis.tls.truststore " + settings.truststore.get() + ": "
                     + e.getClass().getSimpleName(), e);
         }
     }
@@ -209,7 +177,7 @@ public class RedisConnection {
         RedisFailure.Kind kind = RedisFailure.kindOf(failure);
         if (kind == RedisFailure.Kind.TIMEOUT || kind == RedisFailure.Kind.CONNECTION) {
             lastFailure = RedisFailure.describe(failure);
-            failFastUntilNanos = System.nanoTime() + failFastMs * 1_000_000;
+            failFastUntilNanos = System.nanoTime() + storeSettings.failFastMs * 1_000_000;
             failingFast = true;
         }
     }

@@ -7,7 +7,7 @@ import java.util.logging.Logger;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 import io.redischat.sessions.control.LiveExchanges;
 
@@ -18,11 +18,11 @@ public class RedisLiveExchanges implements LiveExchanges {
     private static final Logger LOG = Logger.getLogger(RedisLiveExchanges.class.getName());
 
     @Inject
-    LiveSubscriber subscriber;
+    @ConfigProperties
+    StoreSettings settings;
 
     @Inject
-    @ConfigProperty(name = "chat.redis.key-prefix", defaultValue = "chat")
-    String keyPrefix;
+    LiveSubscriber subscriber;
 
     @Override
     public CompletionStage<Void> subscribe(String sessionId, Listener listener) {
@@ -40,7 +40,7 @@ public class RedisLiveExchanges implements LiveExchanges {
     }
 
     private String channel(String sessionId) {
-        return SessionKeys.of(keyPrefix, sessionId).live();
+        return SessionKeys.of(settings.keyPrefix, sessionId).live();
     }
 
     /** Equal for equal session and listener, so an unsubscribe finds the subscription it ends. */

@@ -13,7 +13,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 import io.redischat.redis.entity.RedisStatus;
 
@@ -25,15 +25,15 @@ import io.redischat.redis.entity.RedisStatus;
 public class RedisProbe {
 
     @Inject
+    @ConfigProperties
+    RedisSettings redisSettings;
+
+    @Inject
+    @ConfigProperties
+    StoreSettings settings;
+
+    @Inject
     RedisConnection redis;
-
-    @Inject
-    @ConfigProperty(name = "redis.session.ttl", defaultValue = "300")
-    long defaultTtl;
-
-    @Inject
-    @ConfigProperty(name = "chat.redis.status-timeout-ms", defaultValue = "500")
-    long timeoutMs;
 
     private ExecutorService probes;
     private volatile String version;
@@ -54,21 +54,21 @@ public class RedisProbe {
         try {
             url = redis.redisUrl().toString();
         } catch (IllegalArgumentException e) {
-            return new RedisStatus(true, false, "invalid", defaultTtl, null, null, null, e.getMessage());
+            return new RedisStatus(true, false, "invalid", redisSettings.sessionTtlSeconds, null, null, null, e.getMessage());
         }
         try {
-            double latency = CompletableFuture.supplyAsync(this::ping, probes).get(timeoutMs, TimeUnit.MILLISECONDS);
-            return new RedisStatus(true, true, url, defaultTtl, version, latency, null, null);
+            double latency = CompletableFuture.supplyAsync(this::ping, probes).get(settings.statusTimeoutMs, TimeUnit.MILLISECONDS);
+            return new RedisStatus(true, true, url, redisSettings.sessionTtlSeconds, version, latency, null, null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new RedisStatus(true, false, url, defaultTtl, null, null, null, "interrupted");
+            return new RedisStatus(true, false, url, redisSettings.sessionTtlSeconds, null, null, null, "interrupted");
         } catch (Exception e) {
             version = null;
             if (e instanceof java.util.concurrent.ExecutionException failed
                     && failed.getCause() instanceof RuntimeException cause) {
                 redis.connectionFailed(cause);
             }
-            return new RedisStatus(true, false, url, defaultTtl, null, null, null, RedisFailure.describe(e));
+            return new RedisStatus(true, false, url, redisSettings.sessionTtlSeconds, null, null, null, RedisFailure.describe(e));
         }
     }
 

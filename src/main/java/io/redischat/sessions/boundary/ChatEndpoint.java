@@ -18,10 +18,11 @@ import jakarta.websocket.Session;
 import jakarta.websocket.server.PathParam;
 import jakarta.websocket.server.ServerEndpoint;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 import io.redischat.ops.control.ChatMetrics;
 import io.redischat.sessions.control.ChatConnection;
+import io.redischat.sessions.control.ChatLimits;
 import io.redischat.sessions.control.ConnectionLimits;
 import io.redischat.sessions.control.InboundFrames;
 import io.redischat.sessions.control.MessageIntake;
@@ -39,22 +40,14 @@ public class ChatEndpoint {
     private static final Logger LOG = Logger.getLogger(ChatEndpoint.class.getName());
 
     @Inject
-    ConnectionLimits limits;
+    @ConfigProperties
+    ChatLimits limits;
+
+    @Inject
+    ConnectionLimits connections;
 
     @Inject
     MessageIntake intake;
-
-    @Inject
-    @ConfigProperty(name = "chat.message.max-bytes", defaultValue = "65536")
-    int maxMessageBytes;
-
-    @Inject
-    @ConfigProperty(name = "chat.connection.send-buffer-bytes", defaultValue = "1048576")
-    long sendBufferBytes;
-
-    @Inject
-    @ConfigProperty(name = "chat.connection.max-messages-per-second", defaultValue = "20")
-    int maxMessagesPerSecond;
 
     @Inject
     ChatMetrics metrics;
@@ -79,15 +72,15 @@ public class ChatEndpoint {
             refuse(socket, CloseCodes.VIOLATED_POLICY, "invalid_parameter", e.getMessage());
             return;
         }
-        String refusal = limits.admit(sessionId);
+        String refusal = connections.admit(sessionId);
         if (refusal != null) {
             closeNow(socket, CloseCodes.TRY_AGAIN_LATER, refusal);
             return;
         }
         // the container closes with 1009 beyond this
-        socket.setMaxTextMessageBufferSize(maxMessageBytes);
-        connection = new ChatConnection(socket, sessionId, persistence, sendBufferBytes);
-        intake.open(connection, resume, maxMessageBytes);
+        socket.setMaxTextMessageBufferSize(limits.maxMessageBytes);
+        connection = new ChatConnection(socket, sessionId, persistence, limits.sendBufferBytes);
+        intake.open(connection, resume, limits.maxMessageBytes);
         LOG.info(() -> "ws connect session=" + sessionId + " socket=" + socket.getId() + " persistence=" + persistence);
     }
 
@@ -96,15 +89,17 @@ public class ChatEndpoint {
         if (connection == null) {
             return;
         }
-        if (frame.length() > maxMessageBytes / 4 && frame.getBytes(StandardCharsets.UTF_8).length > maxMessageBytes) {
+        if (frame.length() > limits.maxMessageBytes / 4
+                && frame.getBytes(StandardCharsets.UTF_8).length > limits.maxMessageBytes) {
             metrics.rejected("too_big");
-            connection.close(CloseCodes.TOO_BIG, "message larger than " + maxMessageBytes + " bytes");
+            connection.close(CloseCodes.TOO_BIG, "message larger than " + limits.maxMessageBytes + " bytes");
             return;
         }
-        if (!connection.tryAcquireMessage(maxMessagesPerSecond)) {
+        if (!connection.tryAcquireMessage(limits.maxMessagesPerSecond)) {
             metrics.rejected("rate_limited");
             intake.reject(connection, ErrorCode.RATE_LIMITED,
-                    "more than " + maxMessagesPerSecond + " messages a second: this one was dropped, send it again", null);
+                    "more than " + limits.maxMessagesPerSecond + " messages a second: this one was dropped, send it again",
+                    null);
             return;
         }
         try {
@@ -118,7 +113,7 @@ public class ChatEndpoint {
     @OnClose
     public void close(CloseReason reason) {
         if (connection != null) {
-            limits.release(connection.sessionId());
+            connections.release(connection.sessionId());
             intake.close(connection);
             LOG.info(() -> "ws disconnect session=" + connection.sessionId() + " socket=" + connection.id()
                     + " code=" + reason.getCloseCode().getCode());

@@ -9,7 +9,7 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 import io.redischat.ops.control.ChatMetrics;
 
@@ -18,15 +18,11 @@ import io.redischat.ops.control.ChatMetrics;
 public class ConnectionLimits {
 
     @Inject
+    @ConfigProperties
+    ChatLimits limits;
+
+    @Inject
     ChatMetrics metrics;
-
-    @Inject
-    @ConfigProperty(name = "chat.session.max-connections", defaultValue = "64")
-    int maxConnectionsPerSession;
-
-    @Inject
-    @ConfigProperty(name = "chat.max-connections", defaultValue = "10000")
-    int maxConnections;
 
     private final ConcurrentHashMap<String, AtomicInteger> connectionsPerSession = new ConcurrentHashMap<>();
     private final AtomicInteger openConnections = new AtomicInteger();
@@ -47,16 +43,16 @@ public class ConnectionLimits {
      * {@link #release released} once.
      */
     public String admit(String sessionId) {
-        if (openConnections.incrementAndGet() > maxConnections) {
+        if (openConnections.incrementAndGet() > limits.maxConnections) {
             openConnections.decrementAndGet();
             metrics.rejected("too_many_connections");
-            return "too many connections on this instance (" + maxConnections + ")";
+            return "too many connections on this instance (" + limits.maxConnections + ")";
         }
         AtomicInteger inSession = connectionsPerSession.computeIfAbsent(sessionId, id -> new AtomicInteger());
-        if (inSession.incrementAndGet() > maxConnectionsPerSession) {
+        if (inSession.incrementAndGet() > limits.maxConnectionsPerSession) {
             release(sessionId);
             metrics.rejected("too_many_session_connections");
-            return "too many connections to this session (" + maxConnectionsPerSession + ")";
+            return "too many connections to this session (" + limits.maxConnectionsPerSession + ")";
         }
         return null;
     }

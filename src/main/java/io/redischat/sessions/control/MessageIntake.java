@@ -6,7 +6,7 @@ import java.util.logging.Logger;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 import io.redischat.ops.control.ChatMetrics;
 import io.redischat.sessions.entity.ChatMessage;
@@ -29,6 +29,10 @@ public class MessageIntake {
     private static final Logger LOG = Logger.getLogger(MessageIntake.class.getName());
 
     @Inject
+    @ConfigProperties
+    ChatLimits limits;
+
+    @Inject
     MessageLog log;
 
     @Inject
@@ -42,10 +46,6 @@ public class MessageIntake {
 
     @Inject
     ChatMetrics metrics;
-
-    @Inject
-    @ConfigProperty(name = "chat.connection.max-pending-writes", defaultValue = "256")
-    int maxPendingWrites;
 
     /** Starts the connection's life in its session: persisted ones through the feed, others at once. */
     public void open(ChatConnection connection, ResumePoint resume, int maxMessageBytes) {
@@ -74,10 +74,10 @@ public class MessageIntake {
             answerUnstored(from, message, from.nextLocalNumber(), now);
             return;
         }
-        if (!from.tryStartWrite(maxPendingWrites)) {
+        if (!from.tryStartWrite(limits.maxPendingWrites)) {
             metrics.rejected("too_many_pending");
             reject(from, ErrorCode.TOO_MANY_PENDING,
-                    "more than " + maxPendingWrites + " messages are waiting for Redis; this one was not stored",
+                    "more than " + limits.maxPendingWrites + " messages are waiting for Redis; this one was not stored",
                     message.clientId());
             return;
         }

@@ -13,7 +13,7 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 import io.redischat.ops.control.ChatMetrics;
 import io.redischat.sessions.entity.ResumePoint;
@@ -27,6 +27,10 @@ import io.redischat.sessions.entity.StoredExchange;
 public class SessionFeeds {
 
     @Inject
+    @ConfigProperties
+    ChatLimits limits;
+
+    @Inject
     MessageLog log;
 
     @Inject
@@ -38,17 +42,13 @@ public class SessionFeeds {
     @Inject
     ChatMetrics metrics;
 
-    @Inject
-    @ConfigProperty(name = "chat.feed.threads", defaultValue = "4")
-    int feedThreads;
-
     private final ConcurrentHashMap<String, SessionFeed> feeds = new ConcurrentHashMap<>();
     private ExecutorService pool;
     private ScheduledExecutorService timer;
 
     @PostConstruct
     void start() {
-        pool = Executors.newFixedThreadPool(feedThreads, new DaemonThreadFactory("redis-chat-feed"));
+        pool = Executors.newFixedThreadPool(limits.feedThreads, new DaemonThreadFactory("redis-chat-feed"));
         timer = Executors.newSingleThreadScheduledExecutor(new DaemonThreadFactory("redis-chat-feed-timer"));
         metrics.gauge("chat_sessions_live", "persisted sessions with clients on this instance", this,
                 SessionFeeds::liveSessions);

@@ -3,11 +3,13 @@
 -- KEYS[1] history stream   chat:{sid}:history  (entry id = seq, fields c t s n f [cid])
 -- KEYS[2] meta hash        chat:{sid}:meta     (epoch, n = user message count, seq = last seq)
 -- KEYS[3] seen marker      chat:{sid}:seen     (outlives the history, tells "expired" from "never persisted")
--- KEYS[4] idempotency key  chat:{sid}:cid:<key> (the clientId, or a key the server made: '#...')
+-- KEYS[4] idempotency key  chat:{sid}:cid:<clientId>, or chat:{sid}:cid:#<connectionId> for the keys the server
+--                          makes: a connection's writes go one after the other, so only its latest can be retried
 -- ARGV[1] content   ARGV[2] timestamp (epoch ms)   ARGV[3] history TTL (s)   ARGV[4] max history entries
 -- ARGV[5] marker TTL (s)   ARGV[6] epoch to start if the session is new   ARGV[7] the client's clientId or ''
 -- ARGV[8] pub/sub channel of the session, or '' = do not publish (the caller publishes after replicas confirmed)
 -- ARGV[9] from: the connection id of the sending socket   ARGV[10] TTL of the idempotency key (s)
+-- ARGV[11] which message of the connection ('' for a clientId): the same key with another number is a new message
 --
 -- The reply text 'Message #N: content' is made here and nowhere else. What is stored is published in the same step
 -- as one payload, so every instance delivers exactly what is in the history:
@@ -34,8 +36,16 @@ local function field(entries, name)
 end
 
 local prior = redis.call('GET', KEYS[4])
+local marker, epoch, n, userSeq, replySeq, ts
 if prior then
-  local epoch, n, userSeq, replySeq, ts = string.match(prior, '^([^|]*)|(%d+)|(%d+)|(%d+)|(%d+)')
+  marker, epoch, n, userSeq, replySeq, ts = string.match(prior, '^([^|]*)|([^|]*)|(%d+)|(%d+)|(%d+)|(%d+)$')
+  if not marker then
+    -- written before keys carried a marker: a clientId's
+    marker = ''
+    epoch, n, userSeq, replySeq, ts = string.match(prior, '^([^|]*)|(%d+)|(%d+)|(%d+)|(%d+)')
+  end
+end
+if prior and n and marker == ARGV[11] then
   local sent = redis.call('XRANGE', KEYS[1], userSeq .. '-0', userSeq .. '-0')
   local answered = redis.call('XRANGE', KEYS[1], replySeq .. '-0', replySeq .. '-0')
   local content = field(sent, 'c') or ARGV[1]
@@ -43,7 +53,7 @@ if prior then
   return {'duplicate', payload(epoch, n, ts, userSeq, replySeq, content, reply, ARGV[7], field(sent, 'f') or ARGV[9])}
 end
 
-local epoch = redis.call('HGET', KEYS[2], 'epoch')
+epoch = redis.call('HGET', KEYS[2], 'epoch')
 if not epoch then
   -- a history without its meta hash lost its counters (eviction): start over under a new epoch
   epoch = ARGV[6]
@@ -51,9 +61,9 @@ if not epoch then
   redis.call('HSET', KEYS[2], 'epoch', epoch)
 end
 
-local n = redis.call('HINCRBY', KEYS[2], 'n', 1)
-local userSeq = redis.call('HINCRBY', KEYS[2], 'seq', 1)
-local replySeq = redis.call('HINCRBY', KEYS[2], 'seq', 1)
+n = redis.call('HINCRBY', KEYS[2], 'n', 1)
+userSeq = redis.call('HINCRBY', KEYS[2], 'seq', 1)
+replySeq = redis.call('HINCRBY', KEYS[2], 'seq', 1)
 local reply = 'Message #' .. n .. ': ' .. ARGV[1]
 
 if ARGV[7] ~= '' then
@@ -72,8 +82,8 @@ local ttl = tonumber(ARGV[3])
 redis.call('EXPIRE', KEYS[1], ttl)
 redis.call('EXPIRE', KEYS[2], ttl)
 redis.call('SET', KEYS[3], epoch, 'EX', math.max(ttl, tonumber(ARGV[5])))
-redis.call('SET', KEYS[4], epoch .. '|' .. n .. '|' .. userSeq .. '|' .. replySeq .. '|' .. ARGV[2], 'EX',
-  math.min(ttl, tonumber(ARGV[10])))
+redis.call('SET', KEYS[4], ARGV[11] .. '|' .. epoch .. '|' .. n .. '|' .. userSeq .. '|' .. replySeq .. '|' .. ARGV[2],
+  'EX', math.min(ttl, tonumber(ARGV[10])))
 
 local published = payload(epoch, n, ARGV[2], userSeq, replySeq, ARGV[1], reply, ARGV[7], ARGV[9])
 if ARGV[8] ~= '' then

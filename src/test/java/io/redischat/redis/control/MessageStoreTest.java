@@ -25,6 +25,7 @@ import io.redischat.sessions.entity.HistoryQuery;
 import io.redischat.sessions.entity.ExchangeRequest;
 import io.redischat.sessions.entity.SessionHistory;
 import io.redischat.sessions.entity.StoredExchange;
+import io.redischat.testsupport.ConfigDefaults;
 import io.redischat.testsupport.RedisServerProcess;
 
 class MessageStoreTest {
@@ -50,7 +51,7 @@ class MessageStoreTest {
             redis.launch();
         }
         connection = RedisConnections.to(redis.url());
-        connection.failFastMs = 0;
+        connection.storeSettings.failFastMs = 0;
         store = storeWith(300, 1000);
         session = "unit-" + test.getTestMethod().orElseThrow().getName() + "-" + System.nanoTime();
     }
@@ -64,13 +65,12 @@ class MessageStoreTest {
     MessageStore storeWith(long ttl, int maxLength) {
         var created = new MessageStore();
         created.redis = connection;
-        created.ttlSeconds = ttl;
-        created.maxHistoryLength = maxLength;
-        created.markerTtlSeconds = 86400;
-        created.keyPrefix = "chat";
-        created.writerThreads = 2;
-        created.queueCapacity = 100;
-        created.waitTimeoutMs = 500;
+        created.redisSettings = ConfigDefaults.of(RedisSettings.class);
+        created.redisSettings.sessionTtlSeconds = ttl;
+        created.settings = ConfigDefaults.of(StoreSettings.class);
+        created.settings.historyMaxLength = maxLength;
+        created.settings.storeThreads = 2;
+        created.settings.storeQueueCapacity = 100;
         created.start();
         return created;
     }
@@ -241,8 +241,21 @@ class MessageStoreTest {
         assertEquals(first.sent(), again.sent());
         assertEquals(first.reply(), again.reply());
         assertEquals(2, store.history(session, HistoryQuery.all()).messages().size());
-        long ttl = Long.parseLong(redis.command("TTL", "chat:{" + session + "}:cid:#sock-a.7").trim().substring(1));
+        long ttl = Long.parseLong(redis.command("TTL", "chat:{" + session + "}:cid:#sock-a").trim().substring(1));
         assertTrue(ttl > 0 && ttl <= 60, "a server key only outlives a retry: " + ttl);
+    }
+
+    @Test
+    void theNextMessageOfAConnectionIsNewAndOnlyItsLatestCountsAsARetry() throws Exception {
+        StoredExchange first = append(store, new ExchangeRequest(session, "one", null, "#sock-a.1", "sock-a", 42));
+        StoredExchange second = append(store, new ExchangeRequest(session, "two", null, "#sock-a.2", "sock-a", 43));
+        StoredExchange other = append(store, new ExchangeRequest(session, "one", null, "#sock-b.1", "sock-b", 44));
+        StoredExchange retried = append(store, new ExchangeRequest(session, "two", null, "#sock-a.2", "sock-a", 43));
+        assertEquals(List.of(1L, 2L, 3L), List.of(first.number(), second.number(), other.number()));
+        assertTrue(retried.duplicate());
+        assertEquals(2, retried.number());
+        assertEquals("1", redis.command("EVAL", "return #redis.call('KEYS', ARGV[1])", "0",
+                "chat:{" + session + "}:cid:#sock-a").trim().substring(1), "one key per connection");
     }
 
     @Test
@@ -257,7 +270,7 @@ class MessageStoreTest {
 
     @Test
     void anyAnswerFromRedisEndsTheFailFastWindow() throws Exception {
-        connection.failFastMs = 60_000;
+        connection.storeSettings.failFastMs = 60_000;
         append(store, "before", null);
         redis.kill();
         assertThrows(java.util.concurrent.ExecutionException.class, () -> append(store, "refused", null));

@@ -1,6 +1,8 @@
 package io.redischat.redis.control;
 
-/** Builds {@link RedisConnection}s outside CDI, configured as the defaults of microprofile-config.properties. */
+import io.redischat.testsupport.ConfigDefaults;
+
+/** Builds {@link RedisConnection}s outside CDI, configured with the declared defaults. */
 public final class RedisConnections {
 
     private RedisConnections() {
@@ -9,15 +11,8 @@ public final class RedisConnections {
     public static RedisConnection to(String url) {
         var connection = new RedisConnection();
         connection.url = url;
-        connection.connectTimeoutMs = 1000;
-        connection.socketTimeoutMs = 1000;
-        connection.poolMaxTotal = 8;
-        connection.poolMaxIdle = 8;
-        connection.poolMinIdle = 0;
-        connection.poolMaxWaitMs = 500;
-        connection.failFastMs = 500;
-        connection.truststore = java.util.Optional.empty();
-        connection.truststorePassword = java.util.Optional.empty();
+        connection.settings = ConfigDefaults.of(RedisSettings.class);
+        connection.storeSettings = ConfigDefaults.of(StoreSettings.class);
         return connection;
     }
 }

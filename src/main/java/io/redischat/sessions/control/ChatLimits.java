@@ -1,0 +1,39 @@
+package io.redischat.sessions.control;
+
+import jakarta.enterprise.context.Dependent;
+
+import org.eclipse.microprofile.config.inject.ConfigProperties;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * What one client and one instance may use ({@code chat.*}): message size, send buffer, rate, pending writes,
+ * connections; and the threads that deliver. The defaults here are the only ones.
+ */
+@ConfigProperties(prefix = "chat")
+@Dependent
+public class ChatLimits {
+
+    /** Largest text frame in UTF-8 bytes; a larger one closes the socket with 1009. Sent to clients in connected. */
+    @ConfigProperty(name = "message.max-bytes", defaultValue = "65536")
+    public int maxMessageBytes;
+
+    /** Bytes that may wait for a client that stopped reading before it is closed with 1013. */
+    @ConfigProperty(name = "connection.send-buffer-bytes", defaultValue = "1048576")
+    public long sendBufferBytes;
+
+    @ConfigProperty(name = "connection.max-messages-per-second", defaultValue = "20")
+    public int maxMessagesPerSecond;
+
+    /** Messages of one connection waiting for Redis before new ones are refused (too_many_pending). */
+    @ConfigProperty(name = "connection.max-pending-writes", defaultValue = "256")
+    public int maxPendingWrites;
+
+    @ConfigProperty(name = "session.max-connections", defaultValue = "64")
+    public int maxConnectionsPerSession;
+
+    @ConfigProperty(name = "max-connections", defaultValue = "10000")
+    public int maxConnections;
+
+    @ConfigProperty(name = "feed.threads", defaultValue = "4")
+    public int feedThreads;
+}
