@@ -20,6 +20,7 @@ import io.redischat.redis.control.RedisConnection;
 import io.redischat.redis.control.RedisSettings;
 import io.redischat.redis.control.StoreSettings;
 import io.redischat.security.boundary.WebSocketOriginFilter;
+import io.redischat.security.control.NetworkSettings;
 import io.redischat.sessions.control.ChatLimits;
 
 /** The README's configuration table says what the code declares: every setting, its variable and its default. */
@@ -31,7 +32,8 @@ class ConfigurationDocumentedTest {
     @Test
     void theReadmeTableListsEverySettingWithItsDeclaredDefault() throws IOException {
         Map<String, String> declared = new TreeMap<>();
-        for (Class<?> settings : new Class<?>[] {RedisSettings.class, StoreSettings.class, ChatLimits.class}) {
+        for (Class<?> settings : new Class<?>[] {RedisSettings.class, StoreSettings.class, ChatLimits.class,
+                NetworkSettings.class}) {
             String prefix = settings.getAnnotation(ConfigProperties.class).prefix();
             for (Field field : settings.getDeclaredFields()) {
                 ConfigProperty property = field.getAnnotation(ConfigProperty.class);

@@ -14,6 +14,7 @@ import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.PathParam;
 import jakarta.websocket.server.ServerEndpoint;
@@ -21,9 +22,11 @@ import jakarta.websocket.server.ServerEndpoint;
 import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 import io.redischat.ops.control.ChatMetrics;
+import io.redischat.security.boundary.ClientAddressFilter;
 import io.redischat.sessions.control.ChatConnection;
 import io.redischat.sessions.control.ChatLimits;
 import io.redischat.sessions.control.ConnectionLimits;
+import io.redischat.sessions.control.ConnectionWatch;
 import io.redischat.sessions.control.InboundFrames;
 import io.redischat.sessions.control.MessageIntake;
 import io.redischat.sessions.control.SessionIds;
@@ -45,6 +48,9 @@ public class ChatEndpoint {
 
     @Inject
     ConnectionLimits connections;
+
+    @Inject
+    ConnectionWatch watch;
 
     @Inject
     MessageIntake intake;
@@ -72,16 +78,30 @@ public class ChatEndpoint {
             refuse(socket, CloseCodes.VIOLATED_POLICY, "invalid_parameter", e.getMessage());
             return;
         }
-        String refusal = connections.admit(sessionId);
+        String client = first(socket, ClientAddressFilter.PARAMETER);
+        var opened = new ChatConnection(socket, sessionId, client == null ? "unknown" : client, persistence,
+                limits.sendBufferBytes);
+        String refusal = connections.admit(opened);
         if (refusal != null) {
+            LOG.info(() -> "ws refused reason=" + refusal + " socket=" + socket.getId() + " client=" + client);
             closeNow(socket, CloseCodes.TRY_AGAIN_LATER, refusal);
             return;
         }
+        connection = opened;
         // the container closes with 1009 beyond this
         socket.setMaxTextMessageBufferSize(limits.maxMessageBytes);
-        connection = new ChatConnection(socket, sessionId, persistence, limits.sendBufferBytes);
+        // no container idle timer (Tyrus re-arms it on every frame): the watch's pings find idle and dead sockets
+        socket.setMaxIdleTimeout(0);
         intake.open(connection, resume, limits.maxMessageBytes);
-        LOG.info(() -> "ws connect session=" + sessionId + " socket=" + socket.getId() + " persistence=" + persistence);
+        LOG.info(() -> "ws connect session=" + sessionId + " socket=" + socket.getId() + " client=" + client
+                + " persistence=" + persistence);
+    }
+
+    @OnMessage
+    public void pong(PongMessage pong) {
+        if (connection != null) {
+            connection.heard();
+        }
     }
 
     @OnMessage
@@ -89,6 +109,7 @@ public class ChatEndpoint {
         if (connection == null) {
             return;
         }
+        connection.heard();
         if (frame.length() > limits.maxMessageBytes / 4
                 && frame.getBytes(StandardCharsets.UTF_8).length > limits.maxMessageBytes) {
             metrics.rejected("too_big");
@@ -112,11 +133,9 @@ public class ChatEndpoint {
 
     @OnClose
     public void close(CloseReason reason) {
-        if (connection != null) {
-            connections.release(connection.sessionId());
-            intake.close(connection);
+        if (connection != null && watch.end(connection)) {
             LOG.info(() -> "ws disconnect session=" + connection.sessionId() + " socket=" + connection.id()
-                    + " code=" + reason.getCloseCode().getCode());
+                    + " client=" + connection.clientAddress() + " code=" + reason.getCloseCode().getCode());
         }
     }
 
@@ -128,7 +147,11 @@ public class ChatEndpoint {
         }
         LOG.log(Level.FINE, "ws error socket=" + socket.getId(), failure);
         LOG.info(() -> "ws error session=" + socket.getPathParameters().get("session_id") + " socket="
-                + socket.getId() + " reason=" + failure.getClass().getSimpleName());
+                + socket.getId() + (connection == null ? "" : " client=" + connection.clientAddress())
+                + " reason=" + failure.getClass().getSimpleName());
+        if (connection != null && !socket.isOpen()) {
+            watch.end(connection);
+        }
     }
 
     /** true, false, or null when the parameter has a value that is neither. */

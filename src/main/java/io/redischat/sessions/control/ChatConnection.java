@@ -1,12 +1,14 @@
 package io.redischat.sessions.control;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -26,8 +28,13 @@ public final class ChatConnection {
 
     private static final Logger LOG = Logger.getLogger(ChatConnection.class.getName());
 
+    private static final ByteBuffer PING = ByteBuffer.allocate(0);
+
     private final Session socket;
     private final String sessionId;
+    private final String clientAddress;
+    private final AtomicBoolean released = new AtomicBoolean();
+    private volatile long lastHeardNanos = System.nanoTime();
     private final String connectionId;
     private final boolean persistent;
     private final long sendBufferLimit;
@@ -42,8 +49,14 @@ public final class ChatConnection {
     private long rateRefilledNanos;
 
     public ChatConnection(Session socket, String sessionId, boolean persistent, long sendBufferLimit) {
+        this(socket, sessionId, "unknown", persistent, sendBufferLimit);
+    }
+
+    public ChatConnection(Session socket, String sessionId, String clientAddress, boolean persistent,
+                          long sendBufferLimit) {
         this.socket = socket;
         this.sessionId = sessionId;
+        this.clientAddress = clientAddress;
         this.persistent = persistent;
         this.sendBufferLimit = sendBufferLimit;
         this.connectionId = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
@@ -59,6 +72,34 @@ public final class ChatConnection {
 
     public boolean isOpen() {
         return socket.isOpen();
+    }
+
+    /** The client's address (through trusted proxies), for limits and logs. */
+    public String clientAddress() {
+        return clientAddress;
+    }
+
+    /** The client sent something (a frame or a pong): it is alive. */
+    public void heard() {
+        lastHeardNanos = System.nanoTime();
+    }
+
+    long silentForNanos(long now) {
+        return now - lastHeardNanos;
+    }
+
+    /** True exactly once: the first caller releases what the connection holds. */
+    boolean claimRelease() {
+        return released.compareAndSet(false, true);
+    }
+
+    /** Asks the client for a pong; a socket that cannot take it is dead. */
+    void ping() {
+        try {
+            socket.getAsyncRemote().sendPing(PING.duplicate());
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "ping failed on " + id(), e);
+        }
     }
 
     /** The container's id of the socket, for logs. */

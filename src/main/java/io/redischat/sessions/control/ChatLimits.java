@@ -36,4 +36,16 @@ public class ChatLimits {
 
     @ConfigProperty(name = "feed.threads", defaultValue = "4")
     public int feedThreads;
+
+    /** Sockets one client address may hold on this instance (behind a proxy: see chat.network.trusted-proxies). */
+    @ConfigProperty(name = "client.max-connections", defaultValue = "1000")
+    public int maxConnectionsPerClient;
+
+    /** The server pings every socket this often; dead and idle sockets are found this way. */
+    @ConfigProperty(name = "websocket.ping-interval-ms", defaultValue = "25000")
+    public long pingIntervalMs;
+
+    /** A socket that sent nothing, not even a pong, for a ping interval and this long is closed. */
+    @ConfigProperty(name = "websocket.pong-timeout-ms", defaultValue = "10000")
+    public long pongTimeoutMs;
 }

@@ -1,5 +1,6 @@
 package io.redischat.sessions.control;
 
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -13,18 +14,23 @@ import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 import io.redischat.ops.control.ChatMetrics;
 
-/** Counts the open WebSocket connections of this instance, in all and per session, and refuses beyond the limits. */
+/**
+ * Counts the open WebSocket connections of this instance, in all, per session and per client address, and refuses
+ * beyond the limits. Every admitted connection is released exactly once, whoever notices first that it ended.
+ */
 @ApplicationScoped
 public class ConnectionLimits {
+
+    @Inject
+    ChatMetrics metrics;
 
     @Inject
     @ConfigProperties
     ChatLimits limits;
 
-    @Inject
-    ChatMetrics metrics;
-
-    private final ConcurrentHashMap<String, AtomicInteger> connectionsPerSession = new ConcurrentHashMap<>();
+    private final Set<ChatConnection> open = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<String, AtomicInteger> perSession = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AtomicInteger> perClient = new ConcurrentHashMap<>();
     private final AtomicInteger openConnections = new AtomicInteger();
 
     @PostConstruct
@@ -40,29 +46,67 @@ public class ConnectionLimits {
 
     /**
      * Counts the connection in, or says why not (null = admitted). Every admitted connection must be
-     * {@link #release released} once.
+     * {@link #release released}; releasing more than once is harmless.
      */
-    public String admit(String sessionId) {
+    public String admit(ChatConnection connection) {
         if (openConnections.incrementAndGet() > limits.maxConnections) {
             openConnections.decrementAndGet();
             metrics.rejected("too_many_connections");
             return "too many connections on this instance (" + limits.maxConnections + ")";
         }
-        AtomicInteger inSession = connectionsPerSession.computeIfAbsent(sessionId, id -> new AtomicInteger());
-        if (inSession.incrementAndGet() > limits.maxConnectionsPerSession) {
-            release(sessionId);
+        if (count(perClient, connection.clientAddress()) > limits.maxConnectionsPerClient) {
+            uncount(perClient, connection.clientAddress());
+            openConnections.decrementAndGet();
+            metrics.rejected("too_many_client_connections");
+            return "too many connections from your address (" + limits.maxConnectionsPerClient + ")";
+        }
+        if (count(perSession, connection.sessionId()) > limits.maxConnectionsPerSession) {
+            uncount(perSession, connection.sessionId());
+            uncount(perClient, connection.clientAddress());
+            openConnections.decrementAndGet();
             metrics.rejected("too_many_session_connections");
             return "too many connections to this session (" + limits.maxConnectionsPerSession + ")";
         }
+        open.add(connection);
         return null;
     }
 
-    public void release(String sessionId) {
+    /** @return true the first time, when the connection's slots were given back */
+    public boolean release(ChatConnection connection) {
+        if (!open.remove(connection) || !connection.claimRelease()) {
+            return false;
+        }
+        uncount(perSession, connection.sessionId());
+        uncount(perClient, connection.clientAddress());
         openConnections.decrementAndGet();
-        connectionsPerSession.computeIfPresent(sessionId, (id, count) -> count.decrementAndGet() <= 0 ? null : count);
+        return true;
+    }
+
+    /** The admitted connections not yet released. */
+    public Set<ChatConnection> open() {
+        return open;
     }
 
     public int openConnections() {
         return openConnections.get();
+    }
+
+    public int maxConnections() {
+        return limits.maxConnections;
+    }
+
+    /** Counts one more under the key's lock, so a concurrent last release cannot drop the count it adds to. */
+    private static int count(ConcurrentHashMap<String, AtomicInteger> counts, String key) {
+        int[] now = new int[1];
+        counts.compute(key, (k, count) -> {
+            AtomicInteger counted = count == null ? new AtomicInteger() : count;
+            now[0] = counted.incrementAndGet();
+            return counted;
+        });
+        return now[0];
+    }
+
+    private static void uncount(ConcurrentHashMap<String, AtomicInteger> counts, String key) {
+        counts.computeIfPresent(key, (k, count) -> count.decrementAndGet() <= 0 ? null : count);
     }
 }

@@ -1,0 +1,92 @@
+package io.redischat.sessions.control;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
+
+import org.eclipse.microprofile.config.inject.ConfigProperties;
+
+/**
+ * Ends every connection exactly once, whoever notices first: the socket's close or error, or this watch. On one
+ * timer it pings every open socket, closes those that stayed silent (not even a pong) for a ping interval and the
+ * pong timeout, and ends those the container closed without telling the endpoint (a handshake aborted before the
+ * socket was registered skips {@code @OnClose} in Tyrus).
+ */
+@ApplicationScoped
+public class ConnectionWatch {
+
+    private static final Logger LOG = Logger.getLogger(ConnectionWatch.class.getName());
+
+    @Inject
+    ConnectionLimits limits;
+
+    @Inject
+    MessageIntake intake;
+
+    @Inject
+    @ConfigProperties
+    ChatLimits settings;
+
+    private ScheduledExecutorService timer;
+
+    @PostConstruct
+    void start() {
+        timer = Executors.newSingleThreadScheduledExecutor(new DaemonThreadFactory("redis-chat-ping"));
+        timer.scheduleWithFixedDelay(this::round, settings.pingIntervalMs, settings.pingIntervalMs,
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** Made with the application: the watch runs before the first client. */
+    void onStartup(@Observes @Initialized(ApplicationScoped.class) Object application) {
+        // creating the bean is the point
+    }
+
+    @PreDestroy
+    void stop() {
+        timer.shutdownNow();
+    }
+
+    /** The connection is over: its slots and its place in the session's feed are given back, once. */
+    public boolean end(ChatConnection connection) {
+        if (!limits.release(connection)) {
+            return false;
+        }
+        intake.close(connection);
+        return true;
+    }
+
+    void round() {
+        long now = System.nanoTime();
+        long silentLimit = TimeUnit.MILLISECONDS.toNanos(settings.pingIntervalMs + settings.pongTimeoutMs);
+        for (ChatConnection connection : limits.open()) {
+            try {
+                if (!connection.isOpen()) {
+                    if (end(connection)) {
+                        LOG.info(() -> "ws swept session=" + connection.sessionId() + " socket=" + connection.id()
+                                + " client=" + connection.clientAddress());
+                    }
+                } else if (connection.silentForNanos(now) > silentLimit) {
+                    connection.close(CloseReason.CloseCodes.GOING_AWAY, "no answer to ping");
+                    if (end(connection)) {
+                        LOG.info(() -> "ws ping timeout session=" + connection.sessionId() + " socket="
+                                + connection.id() + " client=" + connection.clientAddress());
+                    }
+                } else {
+                    connection.ping();
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "watching socket " + connection.id() + " failed", e);
+            }
+        }
+    }
+}

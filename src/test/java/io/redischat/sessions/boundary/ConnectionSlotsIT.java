@@ -1,0 +1,226 @@
+package io.redischat.sessions.boundary;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+import jakarta.json.JsonObject;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.redischat.testsupport.Await;
+import io.redischat.testsupport.ChatSocket;
+import io.redischat.testsupport.PayaraMicroProcess;
+import io.redischat.testsupport.RedisServerProcess;
+import io.redischat.testsupport.ServiceClient;
+
+/**
+ * Connection slots under clients that misbehave: handshakes aborted before the reply, sockets that never answer a
+ * ping, one address opening too many. Every admitted connection is released once, whatever closes it, and no
+ * client can take the slots of the others. The instance trusts loopback as a proxy, so {@code X-Forwarded-For}
+ * gives each test client the address the test wants.
+ */
+class ConnectionSlotsIT {
+
+    static final int PER_SESSION = 8;
+    static final int PER_INSTANCE = 60;
+    static final int PER_ADDRESS = 5;
+    static RedisServerProcess redis;
+    static PayaraMicroProcess app;
+    static ServiceClient service;
+
+    @BeforeAll
+    static void start() {
+        redis = RedisServerProcess.start();
+        app = PayaraMicroProcess.start(Map.of(
+                "CHANNEL_REDIS_URL", redis.url(),
+                "CHAT_SESSION_MAX_CONNECTIONS", Integer.toString(PER_SESSION),
+                "CHAT_MAX_CONNECTIONS", Integer.toString(PER_INSTANCE),
+                "CHAT_CLIENT_MAX_CONNECTIONS", Integer.toString(PER_ADDRESS),
+                "CHAT_CLIENT_MAX_HANDSHAKES_PER_SECOND", "10",
+                "CHAT_NETWORK_TRUSTED_PROXIES", "127.0.0.1,::1",
+                "CHAT_WEBSOCKET_PING_INTERVAL_MS", "500",
+                "CHAT_WEBSOCKET_PONG_TIMEOUT_MS", "1000"));
+        service = app.client();
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+        redis.close();
+    }
+
+    @Test
+    void handshakesAbortedBeforeTheReplyLockNeitherTheSessionNorTheInstance() throws Exception {
+        String session = "aborted-" + System.nanoTime();
+        abortHandshakes(session, 100);
+        abortHandshakes(null, 3 * PER_INSTANCE);
+        // the slots of aborted handshakes come back by themselves: a legitimate client gets in
+        JsonObject connected = Await.value(() -> connectOrNull(session), Duration.ofSeconds(15),
+                "a client admitted after the flood");
+        assertEquals("connected", connected.getString("type"));
+        Await.until(() -> openConnections() <= 1, Duration.ofSeconds(15), "every aborted slot released");
+    }
+
+    @Test
+    void aSocketThatNeverAnswersPingsIsClosedAndItsSlotReleased() throws Exception {
+        String session = "silent-" + System.nanoTime();
+        int before = openConnections();
+        try (Socket silent = handshake(session, "10.1.0.1")) {
+            InputStream in = silent.getInputStream();
+            Await.until(() -> openConnections() == before + 1, Duration.ofSeconds(5), "the silent socket admitted");
+            // it reads nothing and answers no ping: the server gives up on it
+            Await.until(() -> openConnections() == before, Duration.ofSeconds(10), "the silent socket released");
+            assertTrue(in.available() >= 0);
+        }
+        try (ChatSocket polite = ChatSocket.connect(service.webSocketUri(session, "redis_persistence=true"))
+                .awaitConnected()) {
+            Await.pause(2500); // several ping periods: a client that answers pings stays
+            assertTrue(polite.isOpen());
+            polite.send("still here");
+            assertEquals("still here", polite.nextJson().getString("content"));
+        }
+    }
+
+    @Test
+    void oneAddressCannotTakeMoreThanItsShareOfConnectionsOrHandshakes() throws Exception {
+        String address = "10.2.0." + ThreadLocalRandom.current().nextInt(1, 250);
+        var held = new ArrayList<ChatSocket>();
+        try {
+            for (int i = 0; i < PER_ADDRESS; i++) {
+                held.add(ChatSocket.connect(service.webSocketUri("share-" + i + "-" + System.nanoTime(), null),
+                        Map.of("X-Forwarded-For", address)).awaitConnected());
+            }
+            ChatSocket refused = ChatSocket.connect(service.webSocketUri("share-x-" + System.nanoTime(), null),
+                    Map.of("X-Forwarded-For", address)).awaitConnected();
+            assertEquals(1013, refused.awaitClose(Duration.ofSeconds(5)).code());
+            JsonObject other = ChatSocket.connect(service.webSocketUri("share-y-" + System.nanoTime(), null),
+                    Map.of("X-Forwarded-For", "10.3.0.1")).awaitConnected().connectedFrame();
+            assertNotNull(other, "another address is not affected");
+        } finally {
+            held.forEach(ChatSocket::close);
+        }
+
+        String hasty = "10.4.0." + ThreadLocalRandom.current().nextInt(1, 250);
+        int tooMany = 0;
+        for (int i = 0; i < 40; i++) {
+            if (handshakeStatus("hasty-" + i, hasty) == 429) {
+                tooMany++;
+            }
+        }
+        assertTrue(tooMany >= 10, tooMany + " of 40 handshakes in a burst refused with 429");
+    }
+
+    @Test
+    void readinessSaysWhenTheInstanceIsFull() throws Exception {
+        assertEquals(200, service.get("/health/ready").status());
+        var held = new ArrayList<Socket>();
+        try {
+            for (int i = 0; held.size() < PER_INSTANCE && i < 2 * PER_INSTANCE; i++) {
+                held.add(handshake("full-" + (i % 7) + "-" + System.nanoTime(), "10.5." + i / 200 + "." + i % 200));
+            }
+            Await.until(() -> service.get("/health/ready").status() == 503, Duration.ofSeconds(10),
+                    "readiness down while full");
+            JsonObject health = service.get("/health/ready").json();
+            assertTrue(health.toString().contains("connections"), health::toString);
+        } finally {
+            for (Socket socket : held) {
+                socket.close();
+            }
+        }
+        Await.until(() -> service.get("/health/ready").status() == 200, Duration.ofSeconds(15), "ready again");
+    }
+
+    // --------------------------------------------------------------------------------------------- helpers
+
+    /** Sends upgrade requests and closes each TCP connection at once, before the server's reply. */
+    static void abortHandshakes(String session, int count) throws IOException {
+        for (int i = 0; i < count; i++) {
+            String address = "10.9." + i / 200 + "." + i % 200;
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", app.port()), 2000);
+                socket.getOutputStream().write(upgradeRequest(session == null ? "flood-" + i : session, address));
+            }
+        }
+    }
+
+    /** A completed handshake on a raw socket that then does nothing at all. */
+    static Socket handshake(String session, String address) throws IOException {
+        var socket = new Socket();
+        socket.connect(new InetSocketAddress("127.0.0.1", app.port()), 2000);
+        socket.setSoTimeout(5000);
+        OutputStream out = socket.getOutputStream();
+        out.write(upgradeRequest(session, address));
+        out.flush();
+        String status = statusLine(socket.getInputStream());
+        if (!status.contains(" 101 ")) {
+            socket.close();
+            throw new IOException("handshake refused: " + status);
+        }
+        return socket;
+    }
+
+    static int handshakeStatus(String session, String address) throws IOException {
+        try (var socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", app.port()), 2000);
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(upgradeRequest(session, address));
+            return Integer.parseInt(statusLine(socket.getInputStream()).split(" ")[1]);
+        }
+    }
+
+    static byte[] upgradeRequest(String session, String address) {
+        byte[] key = new byte[16];
+        ThreadLocalRandom.current().nextBytes(key);
+        return ("GET /chat/ws/" + session + "?redis_persistence=true HTTP/1.1\r\n"
+                + "Host: 127.0.0.1:" + app.port() + "\r\n"
+                + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\n"
+                + "Sec-WebSocket-Version: 13\r\n"
+                + "X-Forwarded-For: " + address + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    static String statusLine(InputStream in) throws IOException {
+        var line = new StringBuilder();
+        int c;
+        while ((c = in.read()) >= 0 && c != '\n') {
+            line.append((char) c);
+        }
+        return line.toString().trim();
+    }
+
+    static JsonObject connectOrNull(String session) {
+        try (ChatSocket socket = ChatSocket.connect(service.webSocketUri(session, "redis_persistence=true"),
+                Map.of("X-Forwarded-For", "10.7.0.1")).awaitConnected()) {
+            return socket.connectedFrame();
+        }
+    }
+
+    static int openConnections() {
+        JsonObject health = service.get("/health/live").json();
+        for (JsonObject check : health.getJsonArray("checks").getValuesAs(JsonObject.class)) {
+            if ("chat".equals(check.getString("name"))) {
+                // health data may come as a number or a string
+                return Integer.parseInt(check.getJsonObject("data").get("open_connections").toString()
+                        .replace("\"", ""));
+            }
+        }
+        throw new IllegalStateException("no chat liveness check in " + health);
+    }
+
+}
