@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import {
-    ChatProtocol, FALLBACK_MAX_MESSAGE_BYTES, SYNC_SETTLE_MS, clientIdSource, serverLimits,
+    ChatProtocol, FALLBACK_MAX_MESSAGE_BYTES, SYNC_SETTLE_MS, authorSecret, base64url, clientIdSource, serverLimits,
 } from '../../main/webapp/js/protocol.js';
 import { withAuthors } from '../../main/webapp/js/conversation.js';
 
@@ -477,11 +477,29 @@ describe('sending', () => {
         assert.equal(chat.conversation.get('p:pg-1').note, 'too big for the server (limit 2 KiB)');
     });
 
-    test('client ids are unique per page and follow the server\'s clientId rule', () => {
-        const next = clientIdSource('a1b2c3');
-        const ids = [next(), next(), next()];
-        assert.deepEqual(ids, ['a1b2c3-1', 'a1b2c3-2', 'a1b2c3-3']);
+    test('client ids are 128 random bits, so none tells the next, and follow the server\'s clientId rule', () => {
+        const next = clientIdSource();
+        const ids = Array.from({ length: 1000 }, () => next());
+        assert.equal(new Set(ids).size, ids.length);
+        ids.forEach((id) => assert.match(id, /^[A-Za-z0-9_-]{22}$/));
         ids.forEach((id) => assert.match(id, /^[A-Za-z0-9._:|-]{1,64}$/));
+    });
+
+    test('a client id is its 16 random bytes in base64url', () => {
+        const asked = [];
+        const next = clientIdSource((array) => {
+            asked.push(array.length);
+            return array.fill(0xfb);
+        });
+        assert.equal(next(), '-_v7-_v7-_v7-_v7-_v7-w');
+        assert.deepEqual(asked, [16], 'one call of the random source per id, for 128 bits');
+        assert.equal(base64url(new Uint8Array([0, 1, 2, 3])), 'AAECAw');
+    });
+
+    test('the author secret is 256 random bits the server takes (22 to 128 of letters, digits, - and _)', () => {
+        const secrets = [authorSecret(), authorSecret()];
+        assert.notEqual(secrets[0], secrets[1]);
+        secrets.forEach((secret) => assert.match(secret, /^[A-Za-z0-9_-]{43}$/));
     });
 });
 

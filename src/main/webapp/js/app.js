@@ -4,9 +4,9 @@
 
 import { fetchRedisStatus, fetchSessionMessages } from './api.js';
 import { withAuthors } from './conversation.js';
-import { ChatProtocol, clientIdSource, serverLimits } from './protocol.js';
+import { ChatProtocol, authorSecret, clientIdSource, serverLimits } from './protocol.js';
 import { RedisStatusPoller } from './redis-status.js';
-import { newSession, randomHex, ttlState } from './sessions.js';
+import { newSession, ttlState } from './sessions.js';
 import { ChatSocket } from './socket.js';
 import * as store from './store.js';
 import { changedParts, mergeSessions } from './tabsync.js';
@@ -15,7 +15,8 @@ import {
 } from './views.js';
 
 const narrowScreen = window.matchMedia('(max-width: 899px)');
-const nextClientId = clientIdSource(randomHex(6));
+const nextClientId = clientIdSource();
+const author = authorSecret();
 const limits = serverLimits();
 
 // ---------------------------------------------------------------- state
@@ -187,6 +188,7 @@ function selectSession(id, { focus = true } = {}) {
         const socket = new ChatSocket({
             sessionId: id,
             redisPersistence: session.persistence === 'redis',
+            authorSecret: author,
             resumeFrom: () => chat.resumePoint(),
             onFrame: (frame) => active?.chat === chat && run(chat, chat.receive(frame)),
             onState: (detail) => showConnection(chat, detail),

@@ -35,10 +35,31 @@ const epochOf = (frame) => (typeof frame.epoch === 'string' ? frame.epoch : null
 const utf8Bytes = (text) => new TextEncoder().encode(text).length;
 const kib = (bytes) => `${Math.floor(bytes / 1024)} KiB`;
 
-/** Client ids for our messages: one per message, so one re-sent after a reconnect is stored once ([A-Za-z0-9._:|-]{1,64}). */
-export function clientIdSource(prefix) {
-    let counter = 0;
-    return () => `${prefix}-${++counter}`;
+/** The browser's cryptographic random source: fills a typed array. */
+const cryptoRandom = (array) => globalThis.crypto.getRandomValues(array);
+
+/** base64url (RFC 4648 §5) without padding: letters, digits, '-' and '_'. */
+export function base64url(bytes) {
+    let binary = '';
+    bytes.forEach((b) => { binary += String.fromCharCode(b); });
+    return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/**
+ * Client ids for our messages: one per message, so one re-sent after a reconnect is stored once. 128 random bits
+ * (22 characters of base64url, within the server's [A-Za-z0-9._:|-]{1,64}): an id says nothing about the next one.
+ */
+export function clientIdSource(random = cryptoRandom) {
+    return () => base64url(random(new Uint8Array(16)));
+}
+
+/**
+ * This page's author secret: sent with every socket's handshake (author_secret), so the server knows a reconnected
+ * socket as the same client. Our clientIds count only within it, and only sockets with it get them back. Kept in
+ * memory only: pending messages do not outlive the page either. 256 random bits, 43 characters of base64url.
+ */
+export function authorSecret(random = cryptoRandom) {
+    return base64url(random(new Uint8Array(32)));
 }
 
 /**

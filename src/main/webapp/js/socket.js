@@ -14,13 +14,18 @@ const CLOSE_REASONS = {
 };
 
 /**
- * ws(s)://<this page's location>/ws/{sessionId}?redis_persistence=true|false[&since=<seq>[&epoch=<epoch>]]
+ * ws(s)://<this page's location>/ws/{sessionId}?redis_persistence=true|false[&author_secret=<secret>]
+ * [&since=<seq>[&epoch=<epoch>]]
  * resume: {since, epoch} (epoch may be null) to get the messages after seq `since` of that epoch replayed.
+ * authorSecret: this page's identity for its clientIds (protocol.js authorSecret), the same on every socket.
  */
-export function socketUrl(sessionId, redisPersistence, resume = null) {
-    const url = new URL(`ws/${encodeURIComponent(sessionId)}`, document.baseURI);
+export function socketUrl(sessionId, redisPersistence, resume = null, authorSecret = null, base = document.baseURI) {
+    const url = new URL(`ws/${encodeURIComponent(sessionId)}`, base);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     const query = new URLSearchParams({ redis_persistence: String(Boolean(redisPersistence)) });
+    if (authorSecret) {
+        query.set('author_secret', authorSecret);
+    }
     if (resume && Number.isSafeInteger(resume.since) && resume.since >= 0) {
         query.set('since', String(resume.since));
         if (resume.epoch) {
@@ -52,6 +57,7 @@ export function backoffDelay(attempt) {
 export class ChatSocket {
     #sessionId;
     #redisPersistence;
+    #authorSecret;
     #resumeFrom;
     #onFrame;
     #onState;
@@ -65,9 +71,10 @@ export class ChatSocket {
     #state = 'closed';
     #onlineListener = () => this.#state === 'waiting' && this.#connectNow();
 
-    constructor({ sessionId, redisPersistence, resumeFrom, onFrame, onState, onOpen }) {
+    constructor({ sessionId, redisPersistence, authorSecret = null, resumeFrom, onFrame, onState, onOpen }) {
         this.#sessionId = sessionId;
         this.#redisPersistence = redisPersistence;
+        this.#authorSecret = authorSecret;
         this.#resumeFrom = resumeFrom ?? (() => null);
         this.#onFrame = onFrame;
         this.#onState = onState;
@@ -119,7 +126,7 @@ export class ChatSocket {
         let socket;
         const resume = this.#redisPersistence ? this.#resumeFrom() : null;
         try {
-            socket = new WebSocket(socketUrl(this.#sessionId, this.#redisPersistence, resume));
+            socket = new WebSocket(socketUrl(this.#sessionId, this.#redisPersistence, resume, this.#authorSecret));
         } catch (error) {
             this.#scheduleRetry(String(error.message ?? error));
             return;

@@ -165,12 +165,14 @@ class ScaleOutIT {
 
     @Test
     void aRetriedClientIdIsStoredOnceWhicheverInstanceGetsIt() {
+        // the same client: it proves it with its author secret on every socket
+        String query = "redis_persistence=true&author_secret=scale-out-retry-0123456789";
         List<JsonObject> first;
-        try (ChatSocket socket = green.persistentSocket(session)) {
+        try (ChatSocket socket = green.socket(session, query)) {
             socket.send("{\"content\":\"once\",\"clientId\":\"retry-1\"}");
             first = socket.nextJson(2);
         }
-        try (ChatSocket socket = blue.client().persistentSocket(session)) {
+        try (ChatSocket socket = blue.client().socket(session, query)) {
             socket.send("{\"content\":\"once\",\"clientId\":\"retry-1\"}");
             List<JsonObject> retry = socket.nextJson(2);
             assertEquals(seqs(first), seqs(retry));

@@ -537,6 +537,9 @@ class BrowserUiIT {
             assertEquals("redis_persistence=true", query(sockets.get(0)), "a new card starts at the present");
             WebSocketLog resumed = sockets.get(sockets.size() - 1);
             assertEquals("redis_persistence=true&since=2&epoch=" + epoch, query(resumed), "reconnects after seq 2");
+            assertTrue(authorSecret(resumed).matches("[A-Za-z0-9_-]{43}"), resumed.url());
+            assertEquals(authorSecret(sockets.get(0)), authorSecret(resumed),
+                    "the reconnected socket is the same author: its retried clientIds are recognized");
             JsonObject connected = json(resumed.received().get(0));
             assertEquals("connected", connected.getString("type"));
             assertTrue(connected.getBoolean("recovered"), connected::toString);
@@ -822,8 +825,19 @@ class BrowserUiIT {
                 "/api/sessions/" + id + "/messages");
     }
 
+    /** The socket's query without the page's author secret (see {@link #authorSecret}). */
     static String query(WebSocketLog socket) {
-        return URI.create(socket.url()).getQuery();
+        return URI.create(socket.url()).getQuery().replaceAll("&?author_secret=[^&]*", "");
+    }
+
+    /** The author_secret the page sent with this socket, or null. */
+    static String authorSecret(WebSocketLog socket) {
+        for (String parameter : URI.create(socket.url()).getQuery().split("&")) {
+            if (parameter.startsWith("author_secret=")) {
+                return parameter.substring("author_secret=".length());
+            }
+        }
+        return null;
     }
 
     static JsonObject json(String text) {

@@ -6,11 +6,14 @@ import jakarta.json.JsonObject;
 import jakarta.json.spi.JsonProvider;
 
 import io.redischat.sessions.entity.ChatMessage;
+import io.redischat.sessions.entity.ClientTag;
 import io.redischat.sessions.entity.StoredExchange;
 
 /**
  * Reads the payload append.lua makes for a stored exchange, which it publishes on the session's channel and
- * returns to the writer: {@code {"v":1, e, n, t, u, r, c, a, i, f}}. A payload of another version is refused, so a
+ * returns to the writer: {@code {"v":1, e, n, t, u, r, c, a, i, f, k}} ({@code k}, the author of the clientId
+ * {@code i}, was added within version 1: a reader without it ignores it, and a payload without it gives the clientId
+ * to no one). A payload of another version is refused, so a
  * reader never guesses; the history has the message.
  */
 final class LivePayload {
@@ -39,13 +42,14 @@ final class LivePayload {
         long number = json.getJsonNumber("n").longValue();
         long timestamp = Long.parseLong(json.getString("t"));
         String clientId = json.getString("i", "");
+        String author = json.getString("k", "");
         String from = json.getString("f", "");
         from = from.isEmpty() ? null : from;
         var sent = new ChatMessage(json.getString("c"), timestamp, true, sessionId,
                 json.getJsonNumber("u").longValue(), from);
         var reply = new ChatMessage(json.getString("a"), timestamp, false, sessionId,
                 json.getJsonNumber("r").longValue(), from);
-        return new StoredExchange(json.getString("e"), number, sent, reply, clientId.isEmpty() ? null : clientId,
-                duplicate);
+        return new StoredExchange(json.getString("e"), number, sent, reply,
+                clientId.isEmpty() ? null : new ClientTag(clientId, author.isEmpty() ? null : author), duplicate);
     }
 }

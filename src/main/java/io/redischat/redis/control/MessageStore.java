@@ -24,8 +24,10 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 import io.redischat.ops.control.ChatMetrics;
+import io.redischat.sessions.control.ClientIdReusedException;
 import io.redischat.sessions.control.MessageLog;
 import io.redischat.sessions.entity.ChatMessage;
+import io.redischat.sessions.entity.ClientTag;
 import io.redischat.sessions.entity.EmptyReason;
 import io.redischat.sessions.entity.ExchangeRequest;
 import io.redischat.sessions.entity.HistoryQuery;
@@ -107,8 +109,9 @@ public class MessageStore implements MessageLog {
         }
         String sessionId = request.sessionId();
         var keys = SessionKeys.of(settings.keyPrefix, sessionId);
-        boolean clientKey = request.clientId() != null && request.clientId().equals(request.idempotencyKey());
-        // "#<connectionId>.<n>": one key per connection, holding which of its messages it answers for
+        boolean clientKey = request.clientId() != null;
+        // "<author>/<clientId>"; or "#<connectionId>.<n>": one key per connection, holding which of its messages it
+        // answers for
         String key = request.idempotencyKey();
         int dot = clientKey ? -1 : key.lastIndexOf('.');
         String keyName = dot < 0 ? key : key.substring(0, dot);
@@ -120,7 +123,8 @@ public class MessageStore implements MessageLog {
                 // when replicas must confirm, the exchange is published only after they did (below)
                 settings.waitReplicas > 0 ? "" : keys.live(),
                 request.from() == null ? "" : request.from(),
-                Long.toString(clientKey ? redisSettings.sessionTtlSeconds : SERVER_KEY_TTL_SECONDS), marker);
+                Long.toString(clientKey ? redisSettings.sessionTtlSeconds : SERVER_KEY_TTL_SECONDS), marker,
+                clientKey && request.author() != null ? request.author() : "");
         List<String> keyList = List.of(keys.history(), keys.meta(), keys.seen(), keys.idempotencyKey(keyName));
         List<?> reply;
         long started = System.nanoTime();
@@ -144,6 +148,9 @@ public class MessageStore implements MessageLog {
             timed("append", started);
         }
         redis.recordAnswer();
+        if ("reused".equals(reply.get(0))) {
+            throw new ClientIdReusedException(request.clientId());
+        }
         boolean duplicate = "duplicate".equals(reply.get(0));
         String payload = (String) reply.get(1);
         StoredExchange exchange = LivePayload.parse(sessionId, payload, duplicate);
@@ -212,8 +219,8 @@ public class MessageStore implements MessageLog {
         long lastSeq = Long.parseLong(reply.get(1).toString());
         long pttl = asLong(reply.get(2));
         String seenEpoch = emptyToNull((String) reply.get(3));
-        var clientIds = new HashMap<Long, String>();
-        List<ChatMessage> messages = toMessages(sessionId, (List<?>) reply.get(4), clientIds);
+        var clientTags = new HashMap<Long, ClientTag>();
+        List<ChatMessage> messages = toMessages(sessionId, (List<?>) reply.get(4), clientTags);
 
         Long ttlRemaining = pttl >= 0 ? (pttl + 999) / 1000 : null;
         EmptyReason reason = null;
@@ -226,7 +233,7 @@ public class MessageStore implements MessageLog {
                 reason = EmptyReason.never_persisted;
             }
         }
-        return new SessionHistory(sessionId, messages, epoch, lastSeq, ttlRemaining, reason, clientIds);
+        return new SessionHistory(sessionId, messages, epoch, lastSeq, ttlRemaining, reason, clientTags);
     }
 
     private void failed(RuntimeException failure) {
@@ -241,7 +248,7 @@ public class MessageStore implements MessageLog {
         }
     }
 
-    private static List<ChatMessage> toMessages(String sessionId, List<?> entries, Map<Long, String> clientIds) {
+    private static List<ChatMessage> toMessages(String sessionId, List<?> entries, Map<Long, ClientTag> clientTags) {
         var messages = new ArrayList<ChatMessage>(entries.size());
         for (Object entry : entries) {
             List<?> idAndFields = (List<?>) entry;
@@ -249,7 +256,10 @@ public class MessageStore implements MessageLog {
             Map<String, String> fields = fieldMap((List<?>) idAndFields.get(1));
             long seq = Long.parseLong(id.substring(0, id.indexOf('-')));
             if (fields.get("cid") != null) {
-                clientIds.put(seq, fields.get("cid"));
+                // without k (stored before clientIds had authors) it goes back to no socket
+                String author = fields.get("k");
+                clientTags.put(seq, new ClientTag(fields.get("cid"),
+                        author == null || author.isEmpty() ? null : author));
             }
             messages.add(new ChatMessage(fields.get("c"), Long.parseLong(fields.get("t")), "1".equals(fields.get("s")),
                     sessionId, seq, fields.get("f")));

@@ -11,7 +11,10 @@ record SessionKeys(String history, String meta, String seen, String idempotencyP
         return new SessionKeys(base + "history", base + "meta", base + "seen", base + "cid:", base + "live");
     }
 
-    /** Where the result of a write is kept under its idempotency key (a clientId, or a key the server made). */
+    /**
+     * Where the result of a write is kept under its idempotency key ({@code <author>/<clientId>}, or a key the server
+     * made).
+     */
     String idempotencyKey(String key) {
         return idempotencyPrefix + key;
     }

@@ -23,6 +23,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 import io.redischat.ops.control.ChatMetrics;
 import io.redischat.security.boundary.ClientAddressFilter;
+import io.redischat.sessions.control.Authors;
 import io.redischat.sessions.control.ChatConnection;
 import io.redischat.sessions.control.ChatLimits;
 import io.redischat.sessions.control.ConnectionLimits;
@@ -34,8 +35,9 @@ import io.redischat.sessions.entity.ErrorCode;
 import io.redischat.sessions.entity.ResumePoint;
 
 /**
- * {@code ws://host/chat/ws/{session_id}?redis_persistence=true}: one client in one chat session. Translates
- * WebSocket events into {@link MessageIntake} calls; the frames it sends are documented in the README.
+ * {@code ws://host/chat/ws/{session_id}?redis_persistence=true[&author_secret=...]}: one client in one chat
+ * session. Translates WebSocket events into {@link MessageIntake} calls; the frames it sends are documented in the
+ * README.
  */
 @ServerEndpoint("/ws/{session_id}")
 public class ChatEndpoint {
@@ -72,15 +74,17 @@ public class ChatEndpoint {
             return;
         }
         ResumePoint resume;
+        String author;
         try {
             resume = resumePoint(socket);
+            author = author(socket);
         } catch (IllegalArgumentException e) {
             refuse(socket, CloseCodes.VIOLATED_POLICY, "invalid_parameter", e.getMessage());
             return;
         }
         String client = first(socket, ClientAddressFilter.PARAMETER);
         var opened = new ChatConnection(socket, sessionId, client == null ? "unknown" : client, persistence,
-                limits.sendBufferBytes);
+                limits.sendBufferBytes, author);
         String refusal = connections.admit(opened);
         if (refusal != null) {
             LOG.info(() -> "ws refused reason=" + refusal + " socket=" + socket.getId() + " client=" + client);
@@ -188,6 +192,15 @@ public class ChatEndpoint {
             throw new IllegalArgumentException("epoch must be the epoch the server sent");
         }
         return new ResumePoint(seq, epoch == null || epoch.isEmpty() ? null : epoch);
+    }
+
+    /**
+     * The client's identity for its clientIds: from {@code author_secret}, which it keeps across reconnects; null
+     * (this socket alone) without one.
+     */
+    static String author(Session socket) {
+        String secret = first(socket, "author_secret");
+        return secret == null || secret.isEmpty() ? null : Authors.ofSecret(secret);
     }
 
     private static String first(Session socket, String name) {

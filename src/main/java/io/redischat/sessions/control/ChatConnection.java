@@ -36,6 +36,7 @@ public final class ChatConnection {
     private final AtomicBoolean released = new AtomicBoolean();
     private volatile long lastHeardNanos = System.nanoTime();
     private final String connectionId;
+    private final String author;
     private final boolean persistent;
     private final long sendBufferLimit;
     private final AtomicLong pendingSendBytes = new AtomicLong();
@@ -49,17 +50,23 @@ public final class ChatConnection {
     private long rateRefilledNanos;
 
     public ChatConnection(Session socket, String sessionId, boolean persistent, long sendBufferLimit) {
-        this(socket, sessionId, "unknown", persistent, sendBufferLimit);
+        this(socket, sessionId, "unknown", persistent, sendBufferLimit, null);
+    }
+
+    /** @param author the client's identity (see {@link Authors}); null = this socket is the author */
+    public ChatConnection(Session socket, String sessionId, boolean persistent, long sendBufferLimit, String author) {
+        this(socket, sessionId, "unknown", persistent, sendBufferLimit, author);
     }
 
     public ChatConnection(Session socket, String sessionId, String clientAddress, boolean persistent,
-                          long sendBufferLimit) {
+                          long sendBufferLimit, String author) {
         this.socket = socket;
         this.sessionId = sessionId;
         this.clientAddress = clientAddress;
         this.persistent = persistent;
         this.sendBufferLimit = sendBufferLimit;
         this.connectionId = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
+        this.author = author != null ? author : Authors.ofConnection(connectionId);
     }
 
     public String sessionId() {
@@ -112,6 +119,11 @@ public final class ChatConnection {
         return connectionId;
     }
 
+    /** Who sends on this socket: scopes its clientIds, and only sockets of the same author get them back. */
+    public String author() {
+        return author;
+    }
+
     /** The N of the next message when N is not kept in Redis (no persistence, or Redis failed). */
     long nextLocalNumber() {
         return messageNumber.incrementAndGet();
@@ -120,6 +132,11 @@ public final class ChatConnection {
     /** Remembers the N Redis gave, so a message Redis cannot store is numbered after it. */
     void observeStoredNumber(long number) {
         messageNumber.accumulateAndGet(number, Math::max);
+    }
+
+    /** The idempotency key of a message the client named: the clientId within this client's own. */
+    String clientKey(String clientId) {
+        return Authors.clientKey(author, clientId);
     }
 
     /** A key no client can choose ('#' is not allowed in a clientId), unique per message of this socket. */

@@ -1,5 +1,6 @@
 package io.redischat.sessions.control;
 
+import java.util.concurrent.CompletionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -81,12 +82,17 @@ public class MessageIntake {
                     message.clientId());
             return;
         }
-        var request = new ExchangeRequest(from.sessionId(), message.content(), message.clientId(),
-                message.hasClientId() ? message.clientId() : from.nextIdempotencyKey(), from.connectionId(), now);
+        var request = new ExchangeRequest(from.sessionId(), message.content(), message.clientId(), from.author(),
+                message.hasClientId() ? from.clientKey(message.clientId()) : from.nextIdempotencyKey(),
+                from.connectionId(), now);
         from.afterPreviousWrite(() -> log.append(request)).whenComplete((stored, failure) -> {
             from.finishWrite();
             try {
-                if (failure != null) {
+                if (causeOf(failure) instanceof ClientIdReusedException reused) {
+                    // not stored, and not a store failure: this client gave the id to another message before
+                    metrics.rejected(ErrorCode.CLIENT_ID_REUSED.wire());
+                    reject(from, ErrorCode.CLIENT_ID_REUSED, reused.getMessage(), message.clientId());
+                } else if (failure != null) {
                     metrics.failed();
                     answerUnstored(from, message, from.nextLocalNumber(), now);
                     reject(from, ErrorCode.REDIS_UNAVAILABLE, "message not stored: " + reason(failure),
@@ -105,6 +111,14 @@ public class MessageIntake {
                 LOG.log(Level.WARNING, "answering a message failed in session " + from.sessionId(), e);
             }
         });
+    }
+
+    private static Throwable causeOf(Throwable failure) {
+        Throwable cause = failure;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 
     private static String reason(Throwable failure) {

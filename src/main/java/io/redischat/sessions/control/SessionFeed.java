@@ -10,6 +10,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.redischat.sessions.entity.ChatMessage;
+import io.redischat.sessions.entity.ClientTag;
 import io.redischat.sessions.entity.ConnectedFrame;
 import io.redischat.sessions.entity.HistoryQuery;
 import io.redischat.sessions.entity.MessageFrame;
@@ -68,7 +69,15 @@ final class SessionFeed implements LiveExchanges.Listener {
      */
     private long epochNews;
 
-    private record Known(String frame, long number) {
+    /**
+     * A message as frames ready to send: {@code frame} without a clientId for every member, and {@code ownFrame} with
+     * it for the sockets of its author (null when it has no clientId), so no other client learns or can claim it.
+     */
+    private record Known(String frame, String ownFrame, String author, long number) {
+
+        String frameFor(ChatConnection connection) {
+            return ownFrame != null && author.equals(connection.author()) ? ownFrame : frame;
+        }
     }
 
     /** One connection in the feed: where it is in the session, once its place was read. */
@@ -191,8 +200,9 @@ final class SessionFeed implements LiveExchanges.Listener {
         connection.sendConnected(frames.toJson(ConnectedFrame.persisted(sessionId, top.epoch(), top.seq(), recovered,
                 resume == null ? null : replay.size(), maxMessageBytes, instance, connection.connectionId())));
         for (ChatMessage message : replay) {
-            connection.send(frames.toJson(MessageFrame.stored(message, top.epoch(), history.clientIdOf(message),
-                    false)));
+            ClientTag client = history.clientTagOf(message);
+            connection.send(frames.toJson(MessageFrame.stored(message, top.epoch(),
+                    client != null && client.belongsTo(connection.author()) ? client.clientId() : null, false)));
         }
         if (epoch == null && recent.isEmpty() && top.epoch() != null) {
             epoch = top.epoch();
@@ -226,14 +236,17 @@ final class SessionFeed implements LiveExchanges.Listener {
             }
         }
         for (ChatMessage message : exchange.messages()) {
-            remember(message, exchange.clientId(), message.isSent() ? 0 : exchange.number());
+            remember(message, exchange.client(), message.isSent() ? 0 : exchange.number());
         }
         deliver();
     }
 
-    private void remember(ChatMessage message, String clientId, long number) {
-        recent.computeIfAbsent(message.seq(),
-                seq -> new Known(frames.toJson(MessageFrame.stored(message, epoch, clientId, false)), number));
+    private void remember(ChatMessage message, ClientTag client, long number) {
+        recent.computeIfAbsent(message.seq(), seq -> new Known(
+                frames.toJson(MessageFrame.stored(message, epoch, null, false)),
+                client == null || client.author() == null ? null
+                        : frames.toJson(MessageFrame.stored(message, epoch, client.clientId(), false)),
+                client == null ? null : client.author(), number));
     }
 
     /**
@@ -258,7 +271,7 @@ final class SessionFeed implements LiveExchanges.Listener {
             Known next;
             while ((next = recent.get(member.seq + 1)) != null) {
                 member.seq++;
-                member.connection.send(next.frame);
+                member.connection.send(next.frameFor(member.connection));
                 if (next.number > 0) {
                     member.connection.observeStoredNumber(next.number);
                 }
@@ -334,7 +347,7 @@ final class SessionFeed implements LiveExchanges.Listener {
         }
         if (current != null && Objects.equals(readEpoch, current)) {
             for (ChatMessage message : history.messages()) {
-                remember(message, history.clientIdOf(message), 0);
+                remember(message, history.clientTagOf(message), 0);
             }
             complete &= skipTrimmed(base, history);
         } else if (current != null) {

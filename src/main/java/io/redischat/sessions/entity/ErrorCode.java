@@ -15,7 +15,9 @@ public enum ErrorCode {
     /** The connection has too many messages waiting for Redis; slow down and retry. */
     TOO_MANY_PENDING,
     /** More messages a second than {@code chat.connection.max-messages-per-second}; this one was dropped. */
-    RATE_LIMITED;
+    RATE_LIMITED,
+    /** The client used this clientId before for a message with other content: nothing was stored. */
+    CLIENT_ID_REUSED;
 
     public String wire() {
         return name().toLowerCase(Locale.ROOT);

@@ -5,14 +5,14 @@ import java.util.Map;
 
 /**
  * A session's history as read from Redis: the messages, the epoch and last seq of the session, the seconds left
- * before it expires (null when it does not exist), why it is empty when it is, and the clientId each message was
- * sent with (by seq; for live delivery, not part of the REST answer).
+ * before it expires (null when it does not exist), why it is empty when it is, and the clientId and author each
+ * message was sent with (by seq; for live delivery to the author's sockets only, never part of the REST answer).
  */
 public record SessionHistory(String sessionId, List<ChatMessage> messages, String epoch, long lastSeq,
-                             Long ttlRemaining, EmptyReason emptyReason, Map<Long, String> clientIds) {
+                             Long ttlRemaining, EmptyReason emptyReason, Map<Long, ClientTag> clientTags) {
 
-    public String clientIdOf(ChatMessage message) {
-        return clientIds.get(message.seq());
+    public ClientTag clientTagOf(ChatMessage message) {
+        return clientTags.get(message.seq());
     }
 
     /** Where the session's history ends. */

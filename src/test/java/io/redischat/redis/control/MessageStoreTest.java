@@ -19,6 +19,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
+import io.redischat.sessions.control.Authors;
+import io.redischat.sessions.control.ClientIdReusedException;
 import io.redischat.sessions.entity.ChatMessage;
 import io.redischat.sessions.entity.EmptyReason;
 import io.redischat.sessions.entity.HistoryQuery;
@@ -29,6 +31,9 @@ import io.redischat.testsupport.ConfigDefaults;
 import io.redischat.testsupport.RedisServerProcess;
 
 class MessageStoreTest {
+
+    /** A client that sent an author_secret (as {@code Authors.ofSecret} makes it). */
+    static final String AUTHOR = "s0123456789abcdef0123456789abcdef";
 
     static RedisServerProcess redis;
     RedisConnection connection;
@@ -76,8 +81,14 @@ class MessageStoreTest {
     }
 
     StoredExchange append(MessageStore target, String content, String clientId) throws Exception {
-        return append(target, new ExchangeRequest(session, content, clientId,
-                clientId == null ? "#test." + System.nanoTime() : clientId, "sock-1", System.currentTimeMillis()));
+        return append(target, content, clientId, AUTHOR);
+    }
+
+    /** As the intake stores it: a clientId within its author's, or a key the server made. */
+    StoredExchange append(MessageStore target, String content, String clientId, String author) throws Exception {
+        return append(target, new ExchangeRequest(session, content, clientId, author,
+                clientId == null ? "#test." + System.nanoTime() : Authors.clientKey(author, clientId), "sock-1",
+                System.currentTimeMillis()));
     }
 
     static StoredExchange append(MessageStore target, ExchangeRequest request) throws Exception {
@@ -163,6 +174,34 @@ class MessageStoreTest {
     }
 
     @Test
+    void theSameClientIdFromAnotherAuthorIsStoredAsANewMessage() throws Exception {
+        StoredExchange attackers = append(store, "forged", "page-2", "c-attacker-socket");
+        StoredExchange victims = append(store, "real", "page-2", AUTHOR);
+
+        assertFalse(victims.duplicate(), "another client cannot claim a clientId");
+        assertEquals("real", victims.sent().content());
+        assertEquals(2, victims.number());
+        assertEquals(AUTHOR, victims.client().author());
+        assertEquals("c-attacker-socket", attackers.client().author());
+        SessionHistory history = store.history(session, HistoryQuery.all());
+        assertEquals(4, history.messages().size());
+        assertEquals(AUTHOR, history.clientTagOf(history.messages().get(2)).author(),
+                "the history knows whose clientId it is, so a replay gives it back to its author only");
+        assertEquals("page-2", history.clientTagOf(history.messages().get(2)).clientId());
+    }
+
+    @Test
+    void theSameAuthorAndClientIdWithOtherContentIsRefusedAndNothingIsStored() throws Exception {
+        append(store, "pay once", "c-1");
+        var failure = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> append(store, "pay twice", "c-1"));
+        assertInstanceOf(ClientIdReusedException.class, failure.getCause());
+        assertTrue(failure.getCause().getMessage().contains("c-1"), failure.getCause().getMessage());
+        assertTrue(append(store, "pay once", "c-1").duplicate(), "the same content is still a retry");
+        assertEquals(2, store.history(session, HistoryQuery.all()).messages().size());
+    }
+
+    @Test
     void pagesBySinceBeforeAndLimit() throws Exception {
         for (int i = 1; i <= 3; i++) {
             append(store, "m" + i, null);
@@ -222,7 +261,7 @@ class MessageStoreTest {
 
     @Test
     void theReplyAndTheAuthorComeFromTheStoreAndAreKeptInTheHistory() throws Exception {
-        StoredExchange stored = append(store, new ExchangeRequest(session, "hi", null, "#k.1", "sock-a", 42));
+        StoredExchange stored = append(store, new ExchangeRequest(session, "hi", null, null, "#k.1", "sock-a", 42));
         assertEquals("Message #1: hi", stored.reply().content());
         assertEquals("sock-a", stored.sent().from());
         assertEquals("sock-a", stored.reply().from());
@@ -233,7 +272,7 @@ class MessageStoreTest {
 
     @Test
     void aWriteRepeatedWithItsServerKeyIsStoredOnceAndAnsweredWithTheFirstResult() throws Exception {
-        var request = new ExchangeRequest(session, "once", null, "#sock-a.7", "sock-a", 42);
+        var request = new ExchangeRequest(session, "once", null, null, "#sock-a.7", "sock-a", 42);
         StoredExchange first = append(store, request);
         StoredExchange again = append(store, request);
         assertFalse(first.duplicate());
@@ -247,10 +286,14 @@ class MessageStoreTest {
 
     @Test
     void theNextMessageOfAConnectionIsNewAndOnlyItsLatestCountsAsARetry() throws Exception {
-        StoredExchange first = append(store, new ExchangeRequest(session, "one", null, "#sock-a.1", "sock-a", 42));
-        StoredExchange second = append(store, new ExchangeRequest(session, "two", null, "#sock-a.2", "sock-a", 43));
-        StoredExchange other = append(store, new ExchangeRequest(session, "one", null, "#sock-b.1", "sock-b", 44));
-        StoredExchange retried = append(store, new ExchangeRequest(session, "two", null, "#sock-a.2", "sock-a", 43));
+        StoredExchange first = append(store, new ExchangeRequest(session, "one", null, null,
+                "#sock-a.1", "sock-a", 42));
+        StoredExchange second = append(store, new ExchangeRequest(session, "two", null, null,
+                "#sock-a.2", "sock-a", 43));
+        StoredExchange other = append(store, new ExchangeRequest(session, "one", null, null,
+                "#sock-b.1", "sock-b", 44));
+        StoredExchange retried = append(store, new ExchangeRequest(session, "two", null, null,
+                "#sock-a.2", "sock-a", 43));
         assertEquals(List.of(1L, 2L, 3L), List.of(first.number(), second.number(), other.number()));
         assertTrue(retried.duplicate());
         assertEquals(2, retried.number());

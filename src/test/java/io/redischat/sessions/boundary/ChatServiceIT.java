@@ -207,6 +207,65 @@ class ChatServiceIT {
         assertEquals(2, service.get("api/sessions/" + session + "/messages/").json().getInt("count"));
     }
 
+    /** The attack of issue 9: an attacker sends first under the id the victim will use next. */
+    @Test
+    void anotherClientCannotSuppressAMessageByClaimingItsClientId() {
+        String victimsQuery = "redis_persistence=true&author_secret=" + "victim-secret-0123456789abcdef";
+        try (ChatSocket victim = service.socket(session, victimsQuery);
+             ChatSocket attacker = service.persistentSocket(session)) {
+            victim.send("{\"content\":\"first\",\"clientId\":\"page-1\"}");
+            assertEquals("page-1", victim.nextJson(2).get(0).getString("clientId"), "the sender matches its own");
+            List<JsonObject> seenByAttacker = attacker.nextJson(2);
+            assertTrue(seenByAttacker.stream().noneMatch(frame -> frame.containsKey("clientId")),
+                    "another member never learns a clientId: " + seenByAttacker);
+
+            attacker.send("{\"content\":\"forged\",\"clientId\":\"page-2\"}");
+            attacker.nextJson(2);
+            List<JsonObject> forgedAtVictim = victim.nextJson(2);
+            assertEquals("forged", forgedAtVictim.get(0).getString("content"));
+            assertFalse(forgedAtVictim.get(0).containsKey("clientId"), forgedAtVictim.toString());
+
+            victim.send("{\"content\":\"real\",\"clientId\":\"page-2\"}");
+            List<JsonObject> own = victim.nextJson(2);
+            assertEquals("real", own.get(0).getString("content"), own.toString());
+            assertFalse(own.get(0).containsKey("duplicate"), "stored as a new message: " + own);
+            assertEquals("page-2", own.get(0).getString("clientId"));
+            assertEquals(List.of(5L, 6L), seqs(own));
+            List<JsonObject> realAtAttacker = attacker.nextJson(2);
+            assertEquals("real", realAtAttacker.get(0).getString("content"));
+            assertTrue(realAtAttacker.stream().noneMatch(frame -> frame.containsKey("clientId")),
+                    realAtAttacker.toString());
+        }
+        assertEquals(6, service.get("api/sessions/" + session + "/messages/").json().getInt("count"));
+    }
+
+    @Test
+    void aClientIdRetriedAfterAReconnectIsStoredOnceAndReusedForOtherContentIsRefused() {
+        String query = "redis_persistence=true&author_secret=" + "retrying-secret-0123456789abcdef";
+        List<JsonObject> first;
+        try (ChatSocket socket = service.socket(session, query)) {
+            socket.send("{\"content\":\"pay once\",\"clientId\":\"r-1\"}");
+            first = socket.nextJson(2);
+        }
+        try (ChatSocket again = service.socket(session, query)) {
+            again.send("{\"content\":\"pay once\",\"clientId\":\"r-1\"}");
+            List<JsonObject> retry = again.nextJson(2);
+            assertEquals(seqs(first), seqs(retry));
+            assertTrue(retry.get(0).getBoolean("duplicate"));
+
+            again.send("{\"content\":\"pay twice\",\"clientId\":\"r-1\"}");
+            JsonObject refused = again.nextJson();
+            assertEquals("error", refused.getString("type"), refused.toString());
+            assertEquals("client_id_reused", refused.getString("code"));
+            assertEquals("r-1", refused.getString("clientId"));
+            assertEquals(null, again.nextFrame(Duration.ofMillis(300)), "nothing reported as stored");
+        }
+        assertEquals(2, service.get("api/sessions/" + session + "/messages/").json().getInt("count"));
+        try (ChatSocket guessable = service.socket(session, "redis_persistence=true&author_secret=short")) {
+            assertEquals(1008, guessable.awaitClose(Duration.ofSeconds(10)).code(), "a secret too short to be one");
+        }
+    }
+
     @Test
     void malformedAndInvalidFramesGetErrorFramesAndTheSocketStaysOpen() {
         try (ChatSocket socket = service.persistentSocket(session)) {

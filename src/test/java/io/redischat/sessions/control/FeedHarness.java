@@ -15,6 +15,7 @@ import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 
 import io.redischat.sessions.entity.ExchangeRequest;
+import io.redischat.sessions.entity.MessageFrame;
 import io.redischat.sessions.entity.ResumePoint;
 import io.redischat.sessions.entity.StoredExchange;
 
@@ -27,7 +28,17 @@ final class FeedHarness {
     static final String SESSION = "s1";
 
     final InMemoryMessageLog log = new InMemoryMessageLog();
-    final OutboundFrames frames = new OutboundFrames();
+    /** How many message frames were serialized: the feed makes at most two per message (with and without clientId). */
+    int messageFramesMade;
+    final OutboundFrames frames = new OutboundFrames() {
+        @Override
+        public String toJson(Record frame) {
+            if (frame instanceof MessageFrame) {
+                messageFramesMade++;
+            }
+            return super.toJson(frame);
+        }
+    };
     final FakeClock clock = new FakeClock();
     final SessionFeed feed = new SessionFeed(SESSION, log, frames, new SerialTasks(Runnable::run), clock, "i1");
 
@@ -39,6 +50,11 @@ final class FeedHarness {
         private int sent;
 
         Client() {
+            this(null);
+        }
+
+        /** @param author the client's identity (as from its author_secret); null: the socket alone */
+        Client(String author) {
             RemoteEndpoint.Async remote = (RemoteEndpoint.Async) Proxy.newProxyInstance(
                     FeedHarness.class.getClassLoader(), new Class<?>[] {RemoteEndpoint.Async.class},
                     (proxy, method, args) -> {
@@ -59,7 +75,7 @@ final class FeedHarness {
                         case "getId" -> "socket";
                         default -> null;
                     });
-            connection = new ChatConnection(socket, SESSION, true, 1 << 20);
+            connection = new ChatConnection(socket, SESSION, true, 1 << 20, author);
         }
 
         JsonObject connected() {
@@ -76,6 +92,11 @@ final class FeedHarness {
                     .map(frame -> frame.getJsonNumber("seq").longValue()).toList();
         }
 
+        /** The message frames received, in order. */
+        List<JsonObject> messages() {
+            return received.stream().filter(frame -> "message".equals(frame.getString("type"))).toList();
+        }
+
         List<String> syncStates() {
             return received.stream().filter(frame -> "sync".equals(frame.getString("type")))
                     .map(frame -> frame.getString("state")).toList();
@@ -85,16 +106,25 @@ final class FeedHarness {
         java.util.concurrent.CompletableFuture<StoredExchange> write(InMemoryMessageLog log, String content) {
             String key = connection.nextIdempotencyKey();
             return connection.afterPreviousWrite(() -> log.append(new ExchangeRequest(SESSION, content + " " + ++sent,
-                    null, key, connection.connectionId(), 1)));
+                    null, connection.author(), key, connection.connectionId(), 1)));
         }
     }
 
     Client join() {
-        return join(null);
+        return join((ResumePoint) null);
     }
 
     Client join(ResumePoint resume) {
-        var client = new Client();
+        return join(null, resume);
+    }
+
+    /** A client with an identity that outlives its sockets, as one that sends an author_secret. */
+    Client join(String author) {
+        return join(author, null);
+    }
+
+    Client join(String author, ResumePoint resume) {
+        var client = new Client(author);
         feed.countIn();
         feed.join(client.connection, resume, 65536);
         return client;
@@ -105,10 +135,17 @@ final class FeedHarness {
         client.write(log, content).thenAccept(feed::onExchange);
     }
 
+    /** A message with the client's own id, stored the way the intake stores it: within the client's identity. */
+    java.util.concurrent.CompletableFuture<StoredExchange> writeNamed(Client client, String content, String clientId) {
+        ChatConnection connection = client.connection;
+        return connection.afterPreviousWrite(() -> log.append(new ExchangeRequest(SESSION, content, clientId,
+                connection.author(), connection.clientKey(clientId), connection.connectionId(), 1)));
+    }
+
     /** Another instance writes: the feed hears of it only through pub/sub, if at all. */
     StoredExchange writeElsewhere(String content) {
-        return log.append(new ExchangeRequest(SESSION, content, null, "#other." + System.nanoTime(), "other", 1))
-                .toCompletableFuture().join();
+        return log.append(new ExchangeRequest(SESSION, content, null, "cother", "#other." + System.nanoTime(), "other",
+                1)).toCompletableFuture().join();
     }
 
     static final class FakeClock implements SessionFeed.Delays {

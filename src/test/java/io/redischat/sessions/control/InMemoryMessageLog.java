@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 import io.redischat.sessions.entity.ChatMessage;
+import io.redischat.sessions.entity.ClientTag;
 import io.redischat.sessions.entity.EmptyReason;
 import io.redischat.sessions.entity.ExchangeRequest;
 import io.redischat.sessions.entity.HistoryQuery;
@@ -16,9 +17,10 @@ import io.redischat.sessions.entity.SessionHistory;
 import io.redischat.sessions.entity.StoredExchange;
 
 /**
- * The store's in-memory twin for unit tests: the same contract as the Redis one (seq, epoch, idempotency keys, trim,
- * loss of everything), and the timing under the test's control. Reads and writes can be held and are then carried
- * out when released, in any order the test picks, so interleavings that are rare on a real network are certain here.
+ * The store's in-memory twin for unit tests: the same contract as the Redis one (seq, epoch, idempotency keys scoped
+ * to the author, a clientId reused for other content refused, trim, loss of everything), and the timing under the
+ * test's control. Reads and writes can be held and are then carried out when released, in any order the test picks,
+ * so interleavings that are rare on a real network are certain here.
  * Every stored exchange is recorded as "published" for the test to deliver, drop, repeat or reorder.
  */
 final class InMemoryMessageLog implements MessageLog {
@@ -28,7 +30,7 @@ final class InMemoryMessageLog implements MessageLog {
         long number;
         long seq;
         final List<ChatMessage> entries = new ArrayList<>();
-        final Map<Long, String> clientIds = new HashMap<>();
+        final Map<Long, ClientTag> clientTags = new HashMap<>();
         final Map<String, StoredExchange> byKey = new HashMap<>();
     }
 
@@ -94,24 +96,18 @@ final class InMemoryMessageLog implements MessageLog {
     private <T> CompletionStage<T> call(Supplier<T> work) {
         var result = new CompletableFuture<T>();
         if (answeringLater) {
-            T answer = down ? null : work.get();
-            boolean failed = down;
-            held.add(() -> {
-                if (failed) {
-                    result.completeExceptionally(new HistoryUnavailableException("store down", null));
+            var answer = new CompletableFuture<T>();
+            carryOut(work, answer);
+            held.add(() -> answer.whenComplete((value, failure) -> {
+                if (failure != null) {
+                    result.completeExceptionally(failure);
                 } else {
-                    result.complete(answer);
+                    result.complete(value);
                 }
-            });
+            }));
             return result;
         }
-        Runnable run = () -> {
-            if (down) {
-                result.completeExceptionally(new HistoryUnavailableException("store down", null));
-            } else {
-                result.complete(work.get());
-            }
-        };
+        Runnable run = () -> carryOut(work, result);
         if (holding) {
             held.add(run);
         } else {
@@ -120,11 +116,26 @@ final class InMemoryMessageLog implements MessageLog {
         return result;
     }
 
-    private StoredExchange store(ExchangeRequest request) {
+    private <T> void carryOut(Supplier<T> work, CompletableFuture<T> result) {
+        if (down) {
+            result.completeExceptionally(new HistoryUnavailableException("store down", null));
+            return;
+        }
+        try {
+            result.complete(work.get());
+        } catch (RuntimeException refused) {
+            result.completeExceptionally(refused);
+        }
+    }
+
+        private StoredExchange store(ExchangeRequest request) {
         Session session = sessions.computeIfAbsent(request.sessionId(), id -> new Session());
         StoredExchange prior = session.byKey.get(request.idempotencyKey());
+        if (prior != null && !prior.sent().content().equals(request.content())) {
+            throw new ClientIdReusedException(request.clientId());
+        }
         if (prior != null) {
-            return new StoredExchange(prior.epoch(), prior.number(), prior.sent(), prior.reply(), prior.clientId(),
+            return new StoredExchange(prior.epoch(), prior.number(), prior.sent(), prior.reply(), prior.client(),
                     true);
         }
         if (session.epoch == null) {
@@ -137,14 +148,15 @@ final class InMemoryMessageLog implements MessageLog {
                 request.sessionId(), ++session.seq, request.from());
         session.entries.add(sent);
         session.entries.add(reply);
-        if (request.clientId() != null) {
-            session.clientIds.put(sent.seq(), request.clientId());
-            session.clientIds.put(reply.seq(), request.clientId());
+        ClientTag client = request.clientId() == null ? null : new ClientTag(request.clientId(), request.author());
+        if (client != null) {
+            session.clientTags.put(sent.seq(), client);
+            session.clientTags.put(reply.seq(), client);
         }
         while (session.entries.size() > maxEntries) {
             session.entries.remove(0);
         }
-        var exchange = new StoredExchange(session.epoch, n, sent, reply, request.clientId(), false);
+        var exchange = new StoredExchange(session.epoch, n, sent, reply, client, false);
         session.byKey.put(request.idempotencyKey(), exchange);
         published.add(exchange);
         return exchange;
@@ -164,6 +176,6 @@ final class InMemoryMessageLog implements MessageLog {
             messages = List.copyOf(session.entries);
         }
         return new SessionHistory(sessionId, messages, session.epoch, session.seq, 300L,
-                messages.isEmpty() ? EmptyReason.none_in_range : null, Map.copyOf(session.clientIds));
+                messages.isEmpty() ? EmptyReason.none_in_range : null, Map.copyOf(session.clientTags));
     }
 }

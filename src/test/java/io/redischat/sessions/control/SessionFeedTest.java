@@ -208,6 +208,77 @@ class SessionFeedTest {
         assertEquals(List.of(), leaves.seqs());
     }
 
+    @Test
+    void aClientIdGoesOnlyToTheSocketsOfItsSenderAndEachMessageIsSerializedAtMostTwice() {
+        feed.subscribed();
+        Client alice = harness.join("s-alice");
+        Client alicesOtherTab = harness.join("s-alice");
+        Client bob = harness.join("s-bob");
+        Client anonymous = harness.join();
+        int before = harness.messageFramesMade;
+        harness.writeNamed(alice, "hello", "alice-1").thenAccept(feed::onExchange);
+
+        for (Client own : List.of(alice, alicesOtherTab)) {
+            assertEquals(List.of("alice-1", "alice-1"), clientIds(own), "the sender matches its pending message");
+        }
+        for (Client other : List.of(bob, anonymous)) {
+            assertEquals(List.of(1L, 2L), other.seqs());
+            assertEquals(List.of("", ""), clientIds(other), "others get the message without its clientId");
+        }
+        assertEquals(4, harness.messageFramesMade - before, "two variants of each of the two messages");
+    }
+
+    @Test
+    void aResumeAndAHistoryReadGiveTheClientIdOnlyToItsAuthor() {
+        feed.subscribed();
+        Client alice = harness.join("s-alice");
+        Client bob = harness.join("s-bob");
+        harness.writeNamed(alice, "sent, then the socket dropped", "alice-1");
+        // the publication was lost: the next message shows the hole, and the feed reads the history
+        harness.writeNamed(alice, "next", "alice-2").thenAccept(feed::onExchange);
+        assertEquals(List.of("alice-1", "alice-1", "alice-2", "alice-2"), clientIds(alice));
+        assertEquals(List.of("", "", "", ""), clientIds(bob));
+
+        String epoch = alice.messages().get(0).getString("epoch");
+        Client aliceBack = harness.join("s-alice", new ResumePoint(0, epoch));
+        Client bobBack = harness.join("s-bob", new ResumePoint(0, epoch));
+        assertEquals(List.of("alice-1", "alice-1", "alice-2", "alice-2"), clientIds(aliceBack),
+                "a reconnected client matches what it sent before the drop");
+        assertEquals(List.of("", "", "", ""), clientIds(bobBack));
+    }
+
+    @Test
+    void anotherClientCannotClaimAClientId() {
+        feed.subscribed();
+        Client victim = harness.join("s-victim");
+        Client attacker = harness.join();
+        harness.writeNamed(attacker, "forged", "page-2").thenAccept(feed::onExchange);
+
+        StoredExchange real = harness.writeNamed(victim, "real", "page-2").join();
+        feed.onExchange(real);
+        assertFalse(real.duplicate(), "stored as a message of its own");
+        assertEquals(List.of(1L, 2L, 3L, 4L), victim.seqs());
+        assertEquals(List.of(1L, 2L, 3L, 4L), attacker.seqs());
+        assertEquals("real", attacker.messages().get(2).getString("content"));
+        assertEquals(List.of("page-2", "page-2", "", ""), clientIds(attacker), "only its own id");
+        assertEquals(List.of("", "", "page-2", "page-2"), clientIds(victim));
+    }
+
+    @Test
+    void aClientIdRetriedWithOtherContentIsRefusedAndWithTheSameIsADuplicate() {
+        Client client = harness.join("s-alice");
+        harness.writeNamed(client, "pay once", "c-1").thenAccept(feed::onExchange);
+        assertTrue(harness.writeNamed(client, "pay once", "c-1").join().duplicate());
+        var reused = harness.writeNamed(client, "pay twice", "c-1");
+        assertTrue(reused.isCompletedExceptionally());
+        assertTrue(reused.handle((ok, failure) -> failure).join().getCause() instanceof ClientIdReusedException);
+        assertEquals(List.of(1L, 2L), client.seqs());
+    }
+
+    private static List<String> clientIds(Client client) {
+        return client.messages().stream().map(frame -> frame.getString("clientId", "")).toList();
+    }
+
     /**
      * Many sockets open at once and send at once; the store answers their calls in a random order, pub/sub drops,
      * repeats and reorders, and the subscription is confirmed at a random moment. Every member must still get every
