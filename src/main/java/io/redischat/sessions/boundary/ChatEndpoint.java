@@ -21,6 +21,7 @@ import jakarta.websocket.server.ServerEndpoint;
 import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 import io.redischat.ops.control.ChatMetrics;
+import io.redischat.ops.control.LogText;
 import io.redischat.sessions.control.ChatConnection;
 import io.redischat.sessions.control.ChatLimits;
 import io.redischat.sessions.control.ConnectionLimits;
@@ -127,7 +128,7 @@ public class ChatEndpoint {
             metrics.rejected("too_big");
         }
         LOG.log(Level.FINE, "ws error socket=" + socket.getId(), failure);
-        LOG.info(() -> "ws error session=" + socket.getPathParameters().get("session_id") + " socket="
+        LOG.info(() -> "ws error session=" + LogText.of(socket.getPathParameters().get("session_id")) + " socket="
                 + socket.getId() + " reason=" + failure.getClass().getSimpleName());
     }
 
