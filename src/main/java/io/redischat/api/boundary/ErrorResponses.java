@@ -28,20 +28,21 @@ public class ErrorResponses implements ExceptionMapper<Throwable> {
         }
         if (failure instanceof WebApplicationException web) {
             int status = web.getResponse().getStatus();
-            return of(status, Response.Status.fromStatusCode(status) == null
-                    ? "request failed" : describe(status));
+            return of(status, describe(status));
         }
         LOG.log(Level.SEVERE, "unexpected failure in the REST API", failure);
         return of(500, "internal error");
     }
 
-    private static String describe(int status) {
+    /** A short reason for a status, for the error shape; {@code request failed} for codes without a name. */
+    static String describe(int status) {
         return switch (status) {
             case 404 -> "not found";
             case 405 -> "method not allowed";
             case 406 -> "not acceptable: this API answers application/json";
             case 415 -> "unsupported media type";
-            default -> Response.Status.fromStatusCode(status).getReasonPhrase().toLowerCase(java.util.Locale.ROOT);
+            default -> Response.Status.fromStatusCode(status) == null ? "request failed"
+                    : Response.Status.fromStatusCode(status).getReasonPhrase().toLowerCase(java.util.Locale.ROOT);
         };
     }
 

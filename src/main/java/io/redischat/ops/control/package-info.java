@@ -1,4 +1,4 @@
 /**
- * The service's MicroProfile Metrics.
+ * The service's MicroProfile Metrics, and client text made safe for log lines.
  */
 package io.redischat.ops.control;

@@ -24,6 +24,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 import io.redischat.ops.control.ChatMetrics;
+import io.redischat.ops.control.LogText;
 
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.HostAndPort;
@@ -286,7 +287,7 @@ public class LiveSubscriber {
                 try {
                     listener.onMessage(message);
                 } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "listener of " + channel + " failed", e);
+                    LOG.log(Level.WARNING, "listener of " + LogText.of(channel) + " failed", e);
                 }
             }
         }

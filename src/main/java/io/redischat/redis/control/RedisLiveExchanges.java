@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperties;
 
+import io.redischat.ops.control.LogText;
 import io.redischat.sessions.control.LiveExchanges;
 
 /** Live exchanges through Redis pub/sub: one channel per session, carrying what append.lua published. */
@@ -51,7 +52,7 @@ public class RedisLiveExchanges implements LiveExchanges {
             try {
                 listener.onExchange(LivePayload.parse(sessionId, payload, false));
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "unreadable live payload in session " + sessionId + ": " + e.getMessage());
+                LOG.log(Level.WARNING, "unreadable live payload in session " + LogText.of(sessionId) + ": " + LogText.of(e.getMessage()));
                 listener.onUnreadable();
             }
         }

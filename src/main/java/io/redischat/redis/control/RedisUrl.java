@@ -20,7 +20,8 @@ import redis.clients.jedis.HostAndPort;
  * <li>{@code redis-cluster://[user[:password]@]host:port,host:port,...}: a Redis Cluster from seed nodes.</li>
  * </ul>
  * Parsed by hand because {@link java.net.URI} has no host for names with '_' such as the guide's {@code redis_green}.
- * Its {@link #toString()} masks the password so the URL can be shown and logged.
+ * Its {@link #toString()} masks the user and password so the URL can be shown and logged; no error message repeats
+ * any part of them.
  */
 public record RedisUrl(Mode mode, List<HostAndPort> nodes, String user, String password, int database, boolean tls,
                        String masterName) {
@@ -51,12 +52,13 @@ public record RedisUrl(Mode mode, List<HostAndPort> nodes, String user, String p
             throw new IllegalArgumentException("several hosts need redis-sentinel:// or redis-cluster://: " + masked(text));
         }
         String db = url.group("db");
-        String master = queryParameter(url.group("query"), "master");
+        String master = queryParameter(url.group("query"), "master", text);
         if (mode == Mode.SENTINEL && master == null) {
             throw new IllegalArgumentException("redis-sentinel:// needs ?master=<name>: " + masked(text));
         }
-        return new RedisUrl(mode, List.copyOf(nodes), decoded(url.group("user")), decoded(url.group("password")),
-                db == null || db.isEmpty() ? 0 : Integer.parseInt(db), scheme.startsWith("rediss"), master);
+        return new RedisUrl(mode, List.copyOf(nodes), decoded(url.group("user"), text),
+                decoded(url.group("password"), text), db == null || db.isEmpty() ? 0 : Integer.parseInt(db),
+                scheme.startsWith("rediss"), master);
     }
 
     /** The single server of a standalone URL (the first node otherwise). */
@@ -64,15 +66,13 @@ public record RedisUrl(Mode mode, List<HostAndPort> nodes, String user, String p
         return nodes.get(0);
     }
 
-    /** The URL as it may be shown: a password becomes {@code ****}. */
+    /**
+     * The URL as it may be shown, even publicly: user and password become {@code ****} (an ACL user name is half of
+     * a credential, and tells an attacker which user to guess for).
+     */
     @Override
     public String toString() {
-        String credentials = "";
-        if (password != null) {
-            credentials = (user == null ? "" : user) + ":****@";
-        } else if (user != null) {
-            credentials = user + "@";
-        }
+        String credentials = user != null || password != null ? "****@" : "";
         String scheme = (tls ? "rediss" : "redis") + switch (mode) {
             case STANDALONE -> "";
             case SENTINEL -> "-sentinel";
@@ -106,20 +106,29 @@ public record RedisUrl(Mode mode, List<HostAndPort> nodes, String user, String p
         return new HostAndPort(host, Integer.parseInt(text.substring(portSeparator + 1)));
     }
 
-    private static String queryParameter(String query, String name) {
+    private static String queryParameter(String query, String name, String text) {
         if (query == null) {
             return null;
         }
         for (String pair : query.split("&")) {
             int equals = pair.indexOf('=');
             if (equals > 0 && pair.substring(0, equals).equals(name)) {
-                return decoded(pair.substring(equals + 1));
+                return decoded(pair.substring(equals + 1), text);
             }
         }
         return null;
     }
 
-    private static String decoded(String value) {
-        return value == null || value.isEmpty() ? null : URLDecoder.decode(value, StandardCharsets.UTF_8);
+    /**
+     * A %-decoded part of the URL. URLDecoder's own error quotes the characters after the bad '%', which sit in the
+     * middle of a password: its message is dropped.
+     */
+    private static String decoded(String value, String text) {
+        try {
+            return value == null || value.isEmpty() ? null : URLDecoder.decode(value, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException badEscape) {
+            throw new IllegalArgumentException("CHANNEL_REDIS_URL has a '%' that is not followed by two hex digits"
+                    + " (escape a literal '%' as %25): " + masked(text));
+        }
     }
 }

@@ -1,13 +1,9 @@
 package io.redischat.security.boundary;
 
 import java.io.IOException;
-import java.net.URI;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.logging.Logger;
-import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
@@ -19,71 +15,63 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import io.redischat.ops.control.LogText;
+import io.redischat.security.control.OriginPolicy;
+
 /**
- * Refuses a WebSocket handshake whose {@code Origin} is another site (cross-site WebSocket hijacking): allowed are
- * the page's own origin (same host and port as the request) and the origins listed in
- * {@code chat.websocket.allowed-origins}; {@code *} allows any. Clients that send no Origin (not browsers) pass.
+ * Refuses a WebSocket handshake whose {@code Origin} is another site (cross-site WebSocket hijacking), as
+ * {@link OriginPolicy} decides from {@code chat.websocket.public-origins} and {@code chat.websocket.allowed-origins}.
+ * Clients that send no Origin (not browsers) pass.
  */
 @WebFilter(urlPatterns = "/ws/*", asyncSupported = true)
 public class WebSocketOriginFilter extends HttpFilter {
 
     private static final Logger LOG = Logger.getLogger(WebSocketOriginFilter.class.getName());
 
+    /** The origins the service is published under, such as {@code https://chat.example.com}; checks Host too. */
+    @Inject
+    @ConfigProperty(name = "chat.websocket.public-origins")
+    Optional<String> publicOrigins;
+
     @Inject
     @ConfigProperty(name = "chat.websocket.allowed-origins")
     Optional<String> allowedOrigins;
+
+    private OriginPolicy policy;
+
+    @Override
+    public void init() {
+        policy = OriginPolicy.of(publicOrigins.orElse(null), allowedOrigins.orElse(null));
+    }
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         String origin = request.getHeader("Origin");
-        if (origin == null || isAllowed(origin, request)) {
+        if (origin == null || policy.allows(origin, scheme(request), request.getHeader("Host"))) {
             chain.doFilter(request, response);
             return;
         }
-        LOG.info(() -> "ws refused origin=" + origin.replaceAll("[^\\x20-\\x7e]", "?") + " path="
-                + request.getRequestURI());
+        LOG.info(() -> "ws refused origin=" + LogText.of(origin) + " host=" + LogText.of(request.getHeader("Host"))
+                + " path=" + LogText.of(request.getRequestURI()));
         response.setStatus(HttpServletResponse.SC_FORBIDDEN);
         response.setContentType("application/json");
         response.getWriter().write("{\"success\":false,\"error\":\"origin not allowed\"}");
     }
 
-    private Set<String> listed = Set.of();
-
-    @Override
-    public void init() {
-        listed = Arrays.stream(allowedOrigins.orElse("").split(","))
-                .map(String::trim).filter(s -> !s.isEmpty())
-                .map(s -> s.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
-    }
-
-    boolean isAllowed(String origin, HttpServletRequest request) {
-        String normalized = origin.trim().toLowerCase(Locale.ROOT);
-        if (listed.contains("*") || listed.contains(normalized)) {
-            return true;
-        }
-        return sameOrigin(normalized, request);
-    }
-
-    /** The page that opens the socket was served by this host: Origin's host:port equals the Host header's. */
-    static boolean sameOrigin(String origin, HttpServletRequest request) {
-        String host = request.getHeader("Host");
-        if (host == null) {
-            return false;
-        }
-        try {
-            URI uri = URI.create(origin);
-            if (uri.getHost() == null) {
-                return false;
+    /**
+     * The scheme the browser used: a proxy that terminates TLS says so in {@code X-Forwarded-Proto}. Trusting it is
+     * safe here: a page cannot add headers to a WebSocket handshake, and a client that is no browser can send any
+     * Origin anyway.
+     */
+    static String scheme(HttpServletRequest request) {
+        String forwarded = request.getHeader("X-Forwarded-Proto");
+        if (forwarded != null) {
+            String first = forwarded.split(",", 2)[0].trim().toLowerCase(Locale.ROOT);
+            if (first.equals("http") || first.equals("https")) {
+                return first;
             }
-            int port = uri.getPort() != -1 ? uri.getPort() : ("https".equals(uri.getScheme()) ? 443 : 80);
-            String expected = host.toLowerCase(Locale.ROOT);
-            if (!expected.contains(":") || expected.endsWith("]")) {
-                expected = expected + ":" + ("https".equals(uri.getScheme()) ? 443 : 80);
-            }
-            return expected.equals(uri.getHost() + ":" + port);
-        } catch (IllegalArgumentException e) {
-            return false;
         }
+        return request.getScheme();
     }
 }

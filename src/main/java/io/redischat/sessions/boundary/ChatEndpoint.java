@@ -22,6 +22,7 @@ import jakarta.websocket.server.ServerEndpoint;
 import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 import io.redischat.ops.control.ChatMetrics;
+import io.redischat.ops.control.LogText;
 import io.redischat.security.boundary.ClientAddressFilter;
 import io.redischat.sessions.control.Authors;
 import io.redischat.sessions.control.ChatConnection;
@@ -150,7 +151,7 @@ public class ChatEndpoint {
             metrics.rejected("too_big");
         }
         LOG.log(Level.FINE, "ws error socket=" + socket.getId(), failure);
-        LOG.info(() -> "ws error session=" + socket.getPathParameters().get("session_id") + " socket="
+        LOG.info(() -> "ws error session=" + LogText.of(socket.getPathParameters().get("session_id")) + " socket="
                 + socket.getId() + (connection == null ? "" : " client=" + connection.clientAddress())
                 + " reason=" + failure.getClass().getSimpleName());
         if (connection != null && !socket.isOpen()) {

@@ -49,7 +49,7 @@ class RedisCredentialsIT {
                 var status = service.get("api/redis/status/");
                 bodies.add(status.body());
                 assertTrue(status.json().getBoolean("redis_connected"), status.body());
-                assertEquals("rediss://chat:****@127.0.0.1:" + tlsPort + "/0", status.json().getString("redis_url"));
+                assertEquals("rediss://****@127.0.0.1:" + tlsPort + "/0", status.json().getString("redis_url"));
 
                 String session = "acl-tls-" + System.nanoTime();
                 try (ChatSocket socket = service.persistentSocket(session)) {

@@ -32,8 +32,9 @@ class RedisUrlTest {
         assertEquals("s3cr3t", url.password());
         assertEquals(2, url.database());
         assertTrue(url.tls());
-        assertEquals("rediss://chat:****@cache.internal:6380/2", url.toString());
-        assertEquals("redis://:****@host:6379/0", RedisUrl.parse("redis://:pw@host:6379/0").toString());
+        assertEquals("rediss://****@cache.internal:6380/2", url.toString());
+        assertEquals("redis://****@host:6379/0", RedisUrl.parse("redis://:pw@host:6379/0").toString());
+        assertEquals("redis://****@host:6379/0", RedisUrl.parse("redis://acl-user@host:6379/0").toString());
         assertEquals("p@ss/word", RedisUrl.parse("redis://u:p%40ss%2Fword@h:1/0").password());
         assertEquals("::1", RedisUrl.parse("redis://[::1]:7000").hostAndPort().getHost());
     }
@@ -46,7 +47,7 @@ class RedisUrlTest {
         assertEquals(26379, sentinel.nodes().get(1).getPort());
         assertEquals("chat-master", sentinel.masterName());
         assertEquals(1, sentinel.database());
-        assertEquals("redis-sentinel://:****@s1:26379,s2:26379,s3:26381/1?master=chat-master", sentinel.toString());
+        assertEquals("redis-sentinel://****@s1:26379,s2:26379,s3:26381/1?master=chat-master", sentinel.toString());
 
         RedisUrl cluster = RedisUrl.parse("redis-cluster://127.0.0.1:7000,127.0.0.1:7001");
         assertEquals(RedisUrl.Mode.CLUSTER, cluster.mode());
@@ -63,5 +64,18 @@ class RedisUrlTest {
         assertFalse(notRedis.getMessage().contains("hunter2"), notRedis.getMessage());
         var garbage = assertThrows(IllegalArgumentException.class, () -> RedisUrl.parse("redis://u:hunter2@h:x y"));
         assertFalse(garbage.getMessage().contains("hunter2"), garbage.getMessage());
+    }
+
+    @Test
+    void aBadPercentEscapeIsRefusedWithoutAnyPartOfTheUserOrPassword() {
+        for (String text : new String[] {"redis://user:pa%zzss@host:6379", "redis://us%zzer:secret@host:6379",
+                "redis://user:pass%4@host:6379", "redis-sentinel://u:p%zz@s1/0?master=m"}) {
+            var refused = assertThrows(IllegalArgumentException.class, () -> RedisUrl.parse(text));
+            String message = refused.getMessage();
+            for (String part : new String[] {"zz", "pa%", "ss@", "secret", "us%", "%4", "user:"}) {
+                assertFalse(message.contains(part), part + " in: " + message);
+            }
+            assertTrue(message.contains("escape"), message);
+        }
     }
 }
