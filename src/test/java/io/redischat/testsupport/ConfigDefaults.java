@@ -34,6 +34,8 @@ public final class ConfigDefaults {
                     converted = Integer.parseInt(value);
                 } else if (type == long.class) {
                     converted = Long.parseLong(value);
+                } else if (type == double.class) {
+                    converted = Double.parseDouble(value);
                 } else if (type == boolean.class) {
                     converted = Boolean.parseBoolean(value);
                 } else {

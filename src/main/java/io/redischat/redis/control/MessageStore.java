@@ -26,6 +26,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperties;
 import io.redischat.ops.control.ChatMetrics;
 import io.redischat.sessions.control.ClientIdReusedException;
 import io.redischat.sessions.control.MessageLog;
+import io.redischat.sessions.control.SessionRefusedException;
 import io.redischat.sessions.entity.ChatMessage;
 import io.redischat.sessions.entity.ClientTag;
 import io.redischat.sessions.entity.EmptyReason;
@@ -61,6 +62,9 @@ public class MessageStore implements MessageLog {
     @Inject
     ChatMetrics metrics;
 
+    @Inject
+    RedisMemoryGuard memory;
+
     private ExecutorService writers;
     private ExecutorService readers;
 
@@ -80,8 +84,8 @@ public class MessageStore implements MessageLog {
     }
 
     @Override
-    public CompletionStage<StoredExchange> append(ExchangeRequest request) {
-        return on(writers, () -> appendNow(request));
+    public CompletionStage<StoredExchange> append(ExchangeRequest request, boolean mayStartSession) {
+        return on(writers, () -> appendNow(request, mayStartSession));
     }
 
     @Override
@@ -103,6 +107,10 @@ public class MessageStore implements MessageLog {
      * one: the idempotency key makes sure it is stored once even if the first attempt reached Redis after all.
      */
     StoredExchange appendNow(ExchangeRequest request) {
+        return appendNow(request, true);
+    }
+
+    StoredExchange appendNow(ExchangeRequest request, boolean mayStartSession) {
         String fastFailure = redis.failingFast();
         if (fastFailure != null) {
             throw new RedisUnavailableException("Redis unavailable: " + fastFailure + " (retrying shortly)", null);
@@ -124,7 +132,8 @@ public class MessageStore implements MessageLog {
                 settings.waitReplicas > 0 ? "" : keys.live(),
                 request.from() == null ? "" : request.from(),
                 Long.toString(clientKey ? redisSettings.sessionTtlSeconds : SERVER_KEY_TTL_SECONDS), marker,
-                clientKey && request.author() != null ? request.author() : "");
+                clientKey && request.author() != null ? request.author() : "",
+                Long.toString(settings.historyMaxBytes), newSessionRefusal(mayStartSession));
         List<String> keyList = List.of(keys.history(), keys.meta(), keys.seen(), keys.idempotencyKey(keyName));
         List<?> reply;
         long started = System.nanoTime();
@@ -148,6 +157,9 @@ public class MessageStore implements MessageLog {
             timed("append", started);
         }
         redis.recordAnswer();
+        if ("refused".equals(reply.get(0))) {
+            throw new SessionRefusedException((String) reply.get(1));
+        }
         if ("reused".equals(reply.get(0))) {
             throw new ClientIdReusedException(request.clientId());
         }
@@ -163,6 +175,14 @@ public class MessageStore implements MessageLog {
             }
         }
         return exchange;
+    }
+
+    private String newSessionRefusal(boolean mayStartSession) {
+        if (!mayStartSession) {
+            return "too many new sessions from your address: try again in a minute";
+        }
+        String full = memory == null ? null : memory.refusal();
+        return full == null ? "" : full;
     }
 
     private List<?> appendOnce(List<String> keyList, List<String> args) {

@@ -21,6 +21,14 @@ public class StoreSettings {
     @ConfigProperty(name = "history.max-length", defaultValue = "1000")
     public int historyMaxLength;
 
+    /** Bytes of message text kept per session; the oldest entries go beyond it, as beyond the entry limit. */
+    @ConfigProperty(name = "history.max-bytes", defaultValue = "4194304")
+    public long historyMaxBytes;
+
+    /** Above this share of Redis' maxmemory, no new session is started (existing ones go on). */
+    @ConfigProperty(name = "redis.max-memory-use", defaultValue = "0.9")
+    public double maxMemoryUse;
+
     /** Seconds the "this session was persisted once" marker outlives the history. */
     @ConfigProperty(name = "session.marker-ttl", defaultValue = "86400")
     public long markerTtlSeconds;

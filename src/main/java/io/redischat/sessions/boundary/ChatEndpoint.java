@@ -85,7 +85,7 @@ public class ChatEndpoint {
         }
         String client = first(socket, ClientAddressFilter.PARAMETER);
         var opened = new ChatConnection(socket, sessionId, client == null ? "unknown" : client, persistence,
-                limits.sendBufferBytes, author);
+                limits.sendBufferBytes, author, connections.budget());
         String refusal = connections.admit(opened);
         if (refusal != null) {
             LOG.info(() -> "ws refused reason=" + refusal + " socket=" + socket.getId() + " client=" + client);

@@ -30,6 +30,10 @@ public final class ChatConnection {
 
     private static final ByteBuffer PING = ByteBuffer.allocate(0);
 
+    /** Behind on its sends by more than this, a connection is the one to close when the instance's budget is full. */
+    private static final long BEHIND = 64 * 1024;
+
+    private final MemoryBudget budget;
     private final Session socket;
     private final String sessionId;
     private final String clientAddress;
@@ -41,6 +45,7 @@ public final class ChatConnection {
     private final long sendBufferLimit;
     private final AtomicLong pendingSendBytes = new AtomicLong();
     private final AtomicInteger pendingWrites = new AtomicInteger();
+    private final AtomicLong pendingWriteBytes = new AtomicLong();
     private final AtomicLong messageNumber = new AtomicLong();
     private final AtomicLong idempotencyKeys = new AtomicLong();
     private CompletableFuture<?> lastWrite = CompletableFuture.completedFuture(null);
@@ -60,6 +65,12 @@ public final class ChatConnection {
 
     public ChatConnection(Session socket, String sessionId, String clientAddress, boolean persistent,
                           long sendBufferLimit, String author) {
+        this(socket, sessionId, clientAddress, persistent, sendBufferLimit, author, MemoryBudget.UNLIMITED);
+    }
+
+    public ChatConnection(Session socket, String sessionId, String clientAddress, boolean persistent,
+                          long sendBufferLimit, String author, MemoryBudget budget) {
+        this.budget = budget;
         this.socket = socket;
         this.sessionId = sessionId;
         this.clientAddress = clientAddress;
@@ -178,15 +189,24 @@ public final class ChatConnection {
         return next;
     }
 
-    boolean tryStartWrite(int maxPending) {
+    /** Counts a write in, unless this connection already has too many or too large ones waiting for the store. */
+    boolean tryStartWrite(int maxPending, long bytes, long maxPendingBytes) {
         if (pendingWrites.incrementAndGet() > maxPending) {
+            pendingWrites.decrementAndGet();
+            return false;
+        }
+        if ((pendingWriteBytes.addAndGet(bytes) > maxPendingBytes && pendingWrites.get() > 1)
+                || !budget.reserveWrite(bytes)) {
+            pendingWriteBytes.addAndGet(-bytes);
             pendingWrites.decrementAndGet();
             return false;
         }
         return true;
     }
 
-    void finishWrite() {
+    void finishWrite(long bytes) {
+        budget.releaseWrite(bytes);
+        pendingWriteBytes.addAndGet(-bytes);
         pendingWrites.decrementAndGet();
     }
 
@@ -220,15 +240,29 @@ public final class ChatConnection {
             return;
         }
         long size = text.getBytes(StandardCharsets.UTF_8).length;
-        if (pendingSendBytes.addAndGet(size) > sendBufferLimit) {
+        long pending = pendingSendBytes.addAndGet(size);
+        if (pending > sendBufferLimit) {
             pendingSendBytes.addAndGet(-size);
             close(CloseReason.CloseCodes.TRY_AGAIN_LATER, "send buffer full: client is not reading");
             return;
         }
+        if (!budget.reserveSend(size)) {
+            if (pending > BEHIND) {
+                pendingSendBytes.addAndGet(-size);
+                close(CloseReason.CloseCodes.TRY_AGAIN_LATER, "server send buffers full: client is not reading");
+                return;
+            }
+            // a client that keeps up is not the one to blame: its frame goes out beyond the budget
+            budget.overdrawSend(size);
+        }
         try {
-            socket.getAsyncRemote().sendText(text, result -> pendingSendBytes.addAndGet(-size));
+            socket.getAsyncRemote().sendText(text, result -> {
+                pendingSendBytes.addAndGet(-size);
+                budget.releaseSend(size);
+            });
         } catch (RuntimeException e) {
             pendingSendBytes.addAndGet(-size);
+            budget.releaseSend(size);
             LOG.log(Level.FINE, "send failed on " + id(), e);
         }
     }

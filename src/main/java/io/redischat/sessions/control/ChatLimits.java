@@ -28,6 +28,22 @@ public class ChatLimits {
     @ConfigProperty(name = "connection.max-pending-writes", defaultValue = "256")
     public int maxPendingWrites;
 
+    /** Bytes of messages of one connection waiting for Redis before new ones are refused (too_many_pending). */
+    @ConfigProperty(name = "connection.max-pending-bytes", defaultValue = "1048576")
+    public long maxPendingBytes;
+
+    /** New persisted sessions one client address may start a minute (bursts as large). */
+    @ConfigProperty(name = "client.max-new-sessions-per-minute", defaultValue = "60")
+    public int maxNewSessionsPerMinute;
+
+    /** Bytes of frames all sockets of the instance may have waiting to be sent; beyond, the most behind are closed. */
+    @ConfigProperty(name = "memory.send-buffers-bytes", defaultValue = "268435456")
+    public long sendBuffersBytes;
+
+    /** Bytes of messages all sockets of the instance may have waiting for the store; beyond, too_many_pending. */
+    @ConfigProperty(name = "memory.pending-writes-bytes", defaultValue = "134217728")
+    public long pendingWritesBytes;
+
     @ConfigProperty(name = "session.max-connections", defaultValue = "64")
     public int maxConnectionsPerSession;
 

@@ -33,8 +33,15 @@ public class ConnectionLimits {
     private final ConcurrentHashMap<String, AtomicInteger> perClient = new ConcurrentHashMap<>();
     private final AtomicInteger openConnections = new AtomicInteger();
 
+    private MemoryBudget budget;
+
     @PostConstruct
     void start() {
+        budget = new MemoryBudget(limits.sendBuffersBytes, limits.pendingWritesBytes);
+        metrics.gauge("chat_memory_send_bytes", "bytes of frames waiting to be sent on all sockets", this,
+                ConnectionLimits::sendBytes);
+        metrics.gauge("chat_memory_pending_write_bytes", "bytes of messages waiting for Redis on all sockets", this,
+                ConnectionLimits::pendingWriteBytes);
         metrics.gauge("chat_connections_open", "open WebSocket connections on this instance", this,
                 ConnectionLimits::openConnections);
     }
@@ -85,6 +92,19 @@ public class ConnectionLimits {
     /** The admitted connections not yet released. */
     public Set<ChatConnection> open() {
         return open;
+    }
+
+    /** The heap all connections of this instance may fill together. */
+    public MemoryBudget budget() {
+        return budget;
+    }
+
+    public long sendBytes() {
+        return budget.sendBytes();
+    }
+
+    public long pendingWriteBytes() {
+        return budget.writeBytes();
     }
 
     public int openConnections() {

@@ -40,6 +40,9 @@ public class MessageIntake {
     SessionFeeds feeds;
 
     @Inject
+    NewSessionRate newSessions;
+
+    @Inject
     LiveExchanges live;
 
     @Inject
@@ -75,20 +78,27 @@ public class MessageIntake {
             answerUnstored(from, message, from.nextLocalNumber(), now);
             return;
         }
-        if (!from.tryStartWrite(limits.maxPendingWrites)) {
+        int size = message.content().length();
+        if (!from.tryStartWrite(limits.maxPendingWrites, size, limits.maxPendingBytes)) {
             metrics.rejected("too_many_pending");
-            reject(from, ErrorCode.TOO_MANY_PENDING,
-                    "more than " + limits.maxPendingWrites + " messages are waiting for Redis; this one was not stored",
+            reject(from, ErrorCode.TOO_MANY_PENDING, "more than " + limits.maxPendingWrites + " messages or "
+                    + limits.maxPendingBytes + " bytes are waiting for Redis; this one was not stored",
                     message.clientId());
             return;
         }
+        boolean mayStartSession = newSessions.mayStart(from.clientAddress());
         var request = new ExchangeRequest(from.sessionId(), message.content(), message.clientId(), from.author(),
                 message.hasClientId() ? from.clientKey(message.clientId()) : from.nextIdempotencyKey(),
                 from.connectionId(), now);
-        from.afterPreviousWrite(() -> log.append(request)).whenComplete((stored, failure) -> {
-            from.finishWrite();
+        from.afterPreviousWrite(() -> log.append(request, mayStartSession)).whenComplete((stored, failure) -> {
+            from.finishWrite(size);
             try {
-                if (causeOf(failure) instanceof ClientIdReusedException reused) {
+                if (causeOf(failure) instanceof SessionRefusedException refused) {
+                    metrics.rejected(ErrorCode.SESSION_REFUSED.wire());
+                    answerUnstored(from, message, from.nextLocalNumber(), now);
+                    reject(from, ErrorCode.SESSION_REFUSED, "message not stored: " + refused.getMessage(),
+                            message.clientId());
+                } else if (causeOf(failure) instanceof ClientIdReusedException reused) {
                     // not stored, and not a store failure: this client gave the id to another message before
                     metrics.rejected(ErrorCode.CLIENT_ID_REUSED.wire());
                     reject(from, ErrorCode.CLIENT_ID_REUSED, reused.getMessage(), message.clientId());
@@ -105,6 +115,9 @@ public class MessageIntake {
                     }
                 } else {
                     metrics.persisted();
+                    if (stored.number() == 1 && !stored.duplicate()) {
+                        newSessions.started(from.clientAddress());
+                    }
                     feeds.stored(from.sessionId(), stored);
                 }
             } catch (RuntimeException e) {

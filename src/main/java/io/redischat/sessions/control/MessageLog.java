@@ -14,7 +14,15 @@ import io.redischat.sessions.entity.StoredExchange;
 public interface MessageLog {
 
     /** Stores a user message and the server's reply {@code Message #N: content} as one step, once per key. */
-    CompletionStage<StoredExchange> append(ExchangeRequest request);
+    default CompletionStage<StoredExchange> append(ExchangeRequest request) {
+        return append(request, true);
+    }
+
+    /**
+     * The same; unless {@code mayStartSession}, a message to a session that has no history is refused with a
+     * {@link SessionRefusedException} and nothing is stored.
+     */
+    CompletionStage<StoredExchange> append(ExchangeRequest request, boolean mayStartSession);
 
     /** Reads part of a session's history with the session's epoch and last seq. */
     CompletionStage<SessionHistory> read(String sessionId, HistoryQuery query);

@@ -40,6 +40,8 @@ final class SessionFeed implements LiveExchanges.Listener {
 
     static final long UNKNOWN = -1;
     static final int RECENT_MESSAGES = 256;
+    /** The recent messages' frames are kept within this many characters too (64 KiB messages: 4, not 256). */
+    static final long RECENT_CHARS = 256 * 1024;
     static final int READ_RETRIES = 50;
     static final long READ_RETRY_MS = 300;
 
@@ -56,6 +58,7 @@ final class SessionFeed implements LiveExchanges.Listener {
     private final List<Member> members = new ArrayList<>();
     /** Messages of {@link #epoch} by seq, as frames ready to send; holes are allowed. */
     private final TreeMap<Long, Known> recent = new TreeMap<>();
+    private long recentChars;
     /** The epoch of the session's history as far as the feed knows; null = no history. */
     private String epoch;
     private boolean interrupted;
@@ -74,6 +77,9 @@ final class SessionFeed implements LiveExchanges.Listener {
      * it for the sockets of its author (null when it has no clientId), so no other client learns or can claim it.
      */
     private record Known(String frame, String ownFrame, String author, long number) {
+        long chars() {
+            return frame.length() + (ownFrame == null ? 0 : ownFrame.length());
+        }
 
         String frameFor(ChatConnection connection) {
             return ownFrame != null && author.equals(connection.author()) ? ownFrame : frame;
@@ -242,11 +248,15 @@ final class SessionFeed implements LiveExchanges.Listener {
     }
 
     private void remember(ChatMessage message, ClientTag client, long number) {
-        recent.computeIfAbsent(message.seq(), seq -> new Known(
-                frames.toJson(MessageFrame.stored(message, epoch, null, false)),
+        if (recent.containsKey(message.seq())) {
+            return;
+        }
+        Known known = new Known(frames.toJson(MessageFrame.stored(message, epoch, null, false)),
                 client == null || client.author() == null ? null
                         : frames.toJson(MessageFrame.stored(message, epoch, client.clientId(), false)),
-                client == null ? null : client.author(), number));
+                client == null ? null : client.author(), number);
+        recent.put(message.seq(), known);
+        recentChars += known.chars();
     }
 
     /**
@@ -280,8 +290,8 @@ final class SessionFeed implements LiveExchanges.Listener {
                 missing = true;
             }
         }
-        while (recent.size() > RECENT_MESSAGES) {
-            recent.pollFirstEntry();
+        while (recent.size() > RECENT_MESSAGES || (recentChars > RECENT_CHARS && recent.size() > 1)) {
+            recentChars -= recent.pollFirstEntry().getValue().chars();
         }
         if (missing) {
             readHistory();
@@ -330,6 +340,7 @@ final class SessionFeed implements LiveExchanges.Listener {
         if (!Objects.equals(epoch, current)) {
             epoch = current;
             recent.clear();
+            recentChars = 0;
         }
         for (Member member : members) {
             if (member.seq == UNKNOWN || Objects.equals(member.epoch, current)) {

@@ -14,6 +14,8 @@ public enum ErrorCode {
     EMPTY_MESSAGE,
     /** The connection has too many messages waiting for Redis; slow down and retry. */
     TOO_MANY_PENDING,
+    /** A message to a session that does not exist yet, and no new session may be started now: not stored. */
+    SESSION_REFUSED,
     /** More messages a second than {@code chat.connection.max-messages-per-second}; this one was dropped. */
     RATE_LIMITED,
     /** The client used this clientId before for a message with other content: nothing was stored. */

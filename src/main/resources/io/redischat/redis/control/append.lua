@@ -13,6 +13,10 @@
 -- ARGV[9] from: the connection id of the sending socket   ARGV[10] TTL of the idempotency key (s)
 -- ARGV[11] which message of the connection ('' for a clientId): the same key with another number is a new message
 -- ARGV[12] the author of the clientId ('' without one): stored with it, so only the author's sockets get it back
+-- ARGV[13] max history bytes (content of all entries; 0 = no limit): the oldest entries go beyond it, like beyond
+--          ARGV[4] entries; the meta hash counts the bytes in field b
+-- ARGV[14] '' when a new session may be started, else why not: a message to a session that does not exist is then
+--          refused ({'refused', why}) and nothing is written
 --
 -- The idempotency key holds 'marker|epoch|N|userSeq|replySeq|timestamp|sha1(content)': a retry whose content has
 -- another hash is not the same message, and is refused instead of being reported as stored.
@@ -72,7 +76,10 @@ end
 
 epoch = redis.call('HGET', KEYS[2], 'epoch')
 if not epoch then
-  -- a history without its meta hash lost its counters (eviction): start over under a new epoch
+  if ARGV[14] ~= '' then
+    return {'refused', ARGV[14]}
+  end
+  -- a new session, or a history without its meta hash lost its counters (eviction): start over under a new epoch
   epoch = ARGV[6]
   redis.call('DEL', KEYS[1])
   redis.call('HSET', KEYS[2], 'epoch', epoch)
@@ -84,15 +91,40 @@ replySeq = redis.call('HINCRBY', KEYS[2], 'seq', 1)
 local reply = 'Message #' .. n .. ': ' .. ARGV[1]
 
 if ARGV[7] ~= '' then
-  redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[4], userSeq .. '-0', 'c', ARGV[1], 't', ARGV[2], 's', '1', 'n', n,
+  redis.call('XADD', KEYS[1], userSeq .. '-0', 'c', ARGV[1], 't', ARGV[2], 's', '1', 'n', n,
     'f', ARGV[9], 'cid', ARGV[7], 'k', ARGV[12])
-  redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[4], replySeq .. '-0', 'c', reply, 't', ARGV[2], 's', '0', 'n', n,
+  redis.call('XADD', KEYS[1], replySeq .. '-0', 'c', reply, 't', ARGV[2], 's', '0', 'n', n,
     'f', ARGV[9], 'cid', ARGV[7], 'k', ARGV[12])
 else
-  redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[4], userSeq .. '-0', 'c', ARGV[1], 't', ARGV[2], 's', '1', 'n', n,
+  redis.call('XADD', KEYS[1], userSeq .. '-0', 'c', ARGV[1], 't', ARGV[2], 's', '1', 'n', n,
     'f', ARGV[9])
-  redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[4], replySeq .. '-0', 'c', reply, 't', ARGV[2], 's', '0', 'n', n,
+  redis.call('XADD', KEYS[1], replySeq .. '-0', 'c', reply, 't', ARGV[2], 's', '0', 'n', n,
     'f', ARGV[9])
+end
+
+-- trim the oldest entries beyond the entry and byte limits (the exchange just added always stays)
+local maxEntries, maxBytes = tonumber(ARGV[4]), tonumber(ARGV[13])
+local bytes = redis.call('HINCRBY', KEYS[2], 'b', #ARGV[1] + #reply)
+local length = redis.call('XLEN', KEYS[1])
+local function over()
+  return length > 2 and (length > maxEntries or (maxBytes > 0 and bytes > maxBytes))
+end
+if over() then
+  while over() do
+    local oldest = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 32)
+    if #oldest == 0 then
+      break
+    end
+    for _, entry in ipairs(oldest) do
+      if not over() then
+        break
+      end
+      redis.call('XDEL', KEYS[1], entry[1])
+      bytes = bytes - #(field({entry}, 'c') or '')
+      length = length - 1
+    end
+  end
+  redis.call('HSET', KEYS[2], 'b', math.max(bytes, 0))
 end
 
 local ttl = tonumber(ARGV[3])

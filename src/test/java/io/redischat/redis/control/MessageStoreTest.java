@@ -92,7 +92,12 @@ class MessageStoreTest {
     }
 
     static StoredExchange append(MessageStore target, ExchangeRequest request) throws Exception {
-        return target.append(request).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        return append(target, request, true);
+    }
+
+    static StoredExchange append(MessageStore target, ExchangeRequest request, boolean mayStartSession)
+            throws Exception {
+        return target.append(request, mayStartSession).toCompletableFuture().get(5, TimeUnit.SECONDS);
     }
 
     @Test
@@ -331,5 +336,47 @@ class MessageStoreTest {
                 "{\"v\":2,\"e\":\"x\",\"n\":1,\"t\":\"1\",\"u\":1,\"r\":2,\"c\":\"a\",\"a\":\"b\"}", false));
         assertThrows(LivePayload.UnknownVersionException.class, () -> LivePayload.parse(session,
                 "{\"e\":\"x\",\"n\":1,\"t\":\"1\",\"u\":1,\"r\":2,\"c\":\"a\"}", false));
+    }
+
+    @Test
+    void theOldestEntriesGoWhenASessionHoldsMoreBytesThanItsLimit() throws Exception {
+        MessageStore small = storeWith(300, 1000);
+        small.settings.historyMaxBytes = 10_000;
+        try {
+            String kilobytes = "x".repeat(2000);
+            for (int i = 1; i <= 6; i++) {
+                append(small, i + kilobytes, null);
+            }
+            SessionHistory history = small.history(session, HistoryQuery.all());
+            long bytes = history.messages().stream().mapToLong(m -> m.content().length()).sum();
+            assertTrue(bytes <= 10_000, bytes + " bytes kept");
+            assertEquals("6" + kilobytes, history.messages().get(history.messages().size() - 2).content());
+            assertTrue(history.messages().get(0).seq() > 1, "the oldest went first");
+            assertEquals(12, history.lastSeq(), "seqs go on: the client sees a shorter history, not a new one");
+            assertEquals(":" + bytes + "\r\n", redis.command("HGET", "chat:{" + session + "}:meta", "b").replaceAll(
+                    "^\\$\\d+\r\n", ":"), "the meta hash counts what is kept");
+        } finally {
+            small.stop();
+        }
+    }
+
+    @Test
+    void aNewSessionIsRefusedWhenNoneMayStartButAnExistingOneGoesOn() throws Exception {
+        append(store, "exists", null);
+        StoredExchange more = append(store, new ExchangeRequest(session, "more", null, null, "#s.1", "s", 1), false);
+        assertEquals(2, more.number());
+        String other = session + "-new";
+        var refused = assertThrows(java.util.concurrent.ExecutionException.class, () -> append(store,
+                new ExchangeRequest(other, "hello", null, null, "#s.2", "s", 1), false));
+        assertInstanceOf(io.redischat.sessions.control.SessionRefusedException.class, refused.getCause());
+        assertEquals(EmptyReason.never_persisted, store.history(other, HistoryQuery.all()).emptyReason());
+    }
+
+    @Test
+    void theMemoryGuardRefusesNewSessionsAboveItsShareOfMaxmemory() {
+        assertNull(RedisMemoryGuard.judge("used_memory:900\r\nmaxmemory:0\r\n", 0.9), "no maxmemory: no limit");
+        assertNull(RedisMemoryGuard.judge("used_memory:899\r\nmaxmemory:1000\r\n", 0.9));
+        assertTrue(RedisMemoryGuard.judge("used_memory:900\r\nmaxmemory:1000\r\n", 0.9).contains("90% full"));
+        assertNull(RedisMemoryGuard.judge("", 0.9), "INFO denied: nothing to judge");
     }
 }

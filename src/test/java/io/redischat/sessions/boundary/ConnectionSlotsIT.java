@@ -55,7 +55,8 @@ class ConnectionSlotsIT {
                 "CHAT_CLIENT_MAX_HANDSHAKES_PER_SECOND", "10",
                 "CHAT_NETWORK_TRUSTED_PROXIES", "127.0.0.1,::1",
                 "CHAT_WEBSOCKET_PING_INTERVAL_MS", "500",
-                "CHAT_WEBSOCKET_PONG_TIMEOUT_MS", "1000"));
+                "CHAT_WEBSOCKET_PONG_TIMEOUT_MS", "1000",
+                "CHAT_CLIENT_MAX_NEW_SESSIONS_PER_MINUTE", "3"));
         service = app.client();
     }
 
@@ -99,6 +100,7 @@ class ConnectionSlotsIT {
 
     @Test
     void oneAddressCannotTakeMoreThanItsShareOfConnectionsOrHandshakes() throws Exception {
+        int tooMany;
         String address = "10.2.0." + ThreadLocalRandom.current().nextInt(1, 250);
         var held = new ArrayList<ChatSocket>();
         try {
@@ -117,13 +119,48 @@ class ConnectionSlotsIT {
         }
 
         String hasty = "10.4.0." + ThreadLocalRandom.current().nextInt(1, 250);
-        int tooMany = 0;
-        for (int i = 0; i < 40; i++) {
-            if (handshakeStatus("hasty-" + i, hasty) == 429) {
-                tooMany++;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(40);
+        try {
+            var statuses = new ArrayList<java.util.concurrent.Future<Integer>>();
+            for (int i = 0; i < 40; i++) {
+                String session = "hasty-" + i;
+                statuses.add(pool.submit(() -> handshakeStatus(session, hasty)));
             }
+            int refused = 0;
+            for (var status : statuses) {
+                refused += status.get() == 429 ? 1 : 0;
+            }
+            tooMany = refused;
+        } finally {
+            pool.shutdownNow();
         }
         assertTrue(tooMany >= 10, tooMany + " of 40 handshakes in a burst refused with 429");
+    }
+
+    @Test
+    void oneAddressStartsOnlyItsShareOfNewSessionsButKeepsWritingToItsOwn() {
+        String address = "10.6.0." + ThreadLocalRandom.current().nextInt(1, 250);
+        String prefix = "fresh-" + System.nanoTime() + "-";
+        for (int i = 1; i <= 3; i++) {
+            try (ChatSocket socket = ChatSocket.connect(service.webSocketUri(prefix + i, "redis_persistence=true"),
+                    Map.of("X-Forwarded-For", address)).awaitConnected()) {
+                socket.send("hello " + i);
+                assertTrue(socket.nextJson().getBoolean("persisted"), "session " + i + " started");
+            }
+        }
+        try (ChatSocket socket = ChatSocket.connect(service.webSocketUri(prefix + 4, "redis_persistence=true"),
+                Map.of("X-Forwarded-For", address)).awaitConnected()) {
+            socket.send("one too many");
+            List<JsonObject> answer = socket.nextJson(3);
+            assertEquals(false, answer.get(0).getBoolean("persisted"), "answered, not stored");
+            assertEquals("session_refused", answer.get(2).getString("code"), answer::toString);
+        }
+        try (ChatSocket socket = ChatSocket.connect(service.webSocketUri(prefix + 1, "redis_persistence=true"),
+                Map.of("X-Forwarded-For", address)).awaitConnected()) {
+            socket.send("again");
+            assertTrue(socket.nextJson().getBoolean("persisted"), "a session it started goes on");
+        }
+        assertEquals(0, service.get("api/sessions/" + prefix + 4 + "/messages/").json().getInt("count"));
     }
 
     @Test

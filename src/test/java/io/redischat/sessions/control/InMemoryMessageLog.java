@@ -84,8 +84,8 @@ final class InMemoryMessageLog implements MessageLog {
     }
 
     @Override
-    public CompletionStage<StoredExchange> append(ExchangeRequest request) {
-        return call(() -> store(request));
+    public CompletionStage<StoredExchange> append(ExchangeRequest request, boolean mayStartSession) {
+        return call(() -> store(request, mayStartSession));
     }
 
     @Override
@@ -128,7 +128,11 @@ final class InMemoryMessageLog implements MessageLog {
         }
     }
 
-        private StoredExchange store(ExchangeRequest request) {
+        private StoredExchange store(ExchangeRequest request, boolean mayStartSession) {
+        if (!mayStartSession && (sessions.get(request.sessionId()) == null
+                || sessions.get(request.sessionId()).epoch == null)) {
+            throw new SessionRefusedException("no new sessions now");
+        }
         Session session = sessions.computeIfAbsent(request.sessionId(), id -> new Session());
         StoredExchange prior = session.byKey.get(request.idempotencyKey());
         if (prior != null && !prior.sent().content().equals(request.content())) {
