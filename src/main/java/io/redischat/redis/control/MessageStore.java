@@ -25,6 +25,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 import io.redischat.ops.control.ChatMetrics;
 import io.redischat.sessions.control.ClientIdReusedException;
+import io.redischat.sessions.control.ChatLimits;
 import io.redischat.sessions.control.MessageLog;
 import io.redischat.sessions.control.SessionRefusedException;
 import io.redischat.sessions.entity.ChatMessage;
@@ -47,6 +48,12 @@ public class MessageStore implements MessageLog {
     private static final LuaScript HISTORY = LuaScript.fromResource(MessageStore.class, "history.lua");
     /** A key the server made only has to outlive a retry. */
     private static final long SERVER_KEY_TTL_SECONDS = 60;
+    /** What a REST answer holds besides its messages (success, session_id, count, cursor, epoch, ...). */
+    static final long ENVELOPE_BYTES = 512;
+    /** What one message takes in JSON besides its content, author and session id (names, timestamp, seq). */
+    static final long MESSAGE_JSON_BYTES = 120;
+    /** What a stream entry holds besides its content: field names, timestamp, N, author, clientId, reply prefix. */
+    static final long ENTRY_FIELDS_BYTES = 256;
 
     @Inject
     @ConfigProperties
@@ -55,6 +62,10 @@ public class MessageStore implements MessageLog {
     @Inject
     @ConfigProperties
     StoreSettings settings;
+
+    @Inject
+    @ConfigProperties
+    ChatLimits limits;
 
     @Inject
     RedisConnection redis;
@@ -196,7 +207,11 @@ public class MessageStore implements MessageLog {
         return SessionKeys.of(settings.keyPrefix, sessionId).live();
     }
 
-    /** Reads a session's history; throws {@link RedisUnavailableException} rather than answer "empty" wrongly. */
+    /**
+     * Reads a session's history, at most {@code chat.history.max-response-bytes} of it (at least one message);
+     * throws {@link RedisUnavailableException} rather than answer "empty" wrongly. Without {@code since} it reads
+     * backward from the newest (or from {@code before}), with {@code since} forward; either way oldest first.
+     */
     public SessionHistory history(String sessionId, HistoryQuery query) {
         var keys = SessionKeys.of(settings.keyPrefix, sessionId);
         String mode;
@@ -204,19 +219,21 @@ public class MessageStore implements MessageLog {
         if (query.since() != null) {
             mode = "after";
             bound = query.since();
+        } else if (query.limit() != null && query.limit() == 0) {
+            mode = "meta";
         } else if (query.before() != null) {
             mode = "before";
             bound = query.before();
-        } else if (query.limit() != null && query.limit() == 0) {
-            mode = "meta";
-        } else if (query.limit() != null) {
-            mode = "latest";
         } else {
-            mode = "all";
+            mode = "latest";
         }
         int count = query.limit() == null ? 0 : query.limit();
+        long budget = Math.max(1, settings.historyMaxResponseBytes - ENVELOPE_BYTES);
+        long overhead = MESSAGE_JSON_BYTES + sessionId.length();
+        long largestEntry = (long) limits.maxMessageBytes + ENTRY_FIELDS_BYTES;
         List<String> keyList = List.of(keys.history(), keys.meta(), keys.seen());
-        List<String> args = List.of(mode, Long.toString(bound), Integer.toString(count));
+        List<String> args = List.of(mode, Long.toString(bound), Integer.toString(count), Long.toString(budget),
+                Long.toString(overhead), Long.toString(largestEntry));
         List<?> reply;
         long started = System.nanoTime();
         try {
@@ -241,6 +258,7 @@ public class MessageStore implements MessageLog {
         String seenEpoch = emptyToNull((String) reply.get(3));
         var clientTags = new HashMap<Long, ClientTag>();
         List<ChatMessage> messages = toMessages(sessionId, (List<?>) reply.get(4), clientTags);
+        boolean hasMore = asLong(reply.get(5)) == 1;
 
         Long ttlRemaining = pttl >= 0 ? (pttl + 999) / 1000 : null;
         EmptyReason reason = null;
@@ -253,7 +271,7 @@ public class MessageStore implements MessageLog {
                 reason = EmptyReason.never_persisted;
             }
         }
-        return new SessionHistory(sessionId, messages, epoch, lastSeq, ttlRemaining, reason, clientTags);
+        return new SessionHistory(sessionId, messages, hasMore, epoch, lastSeq, ttlRemaining, reason, clientTags);
     }
 
     private void failed(RuntimeException failure) {

@@ -6,7 +6,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperties;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * How redis-chat keeps histories and fans out in Redis ({@code chat.*}): key prefix, history length, worker pools,
+ * How redis-chat keeps histories and fans out in Redis ({@code chat.*}): key prefix, history length, read budget, worker pools,
  * replica acknowledgement, failure handling, the pub/sub probe. The defaults here are the only ones.
  */
 @ConfigProperties(prefix = "chat")
@@ -28,6 +28,13 @@ public class StoreSettings {
     /** Above this share of Redis' maxmemory, no new session is started (existing ones go on). */
     @ConfigProperty(name = "redis.max-memory-use", defaultValue = "0.9")
     public double maxMemoryUse;
+
+    /**
+     * Bytes of messages one history read may return (REST page, resume replay, catch-up read): Redis stops reading
+     * there, and the answer says has_more. A single message larger than this is still returned alone.
+     */
+    @ConfigProperty(name = "history.max-response-bytes", defaultValue = "4194304")
+    public long historyMaxResponseBytes;
 
     /** Seconds the "this session was persisted once" marker outlives the history. */
     @ConfigProperty(name = "session.marker-ttl", defaultValue = "86400")

@@ -33,6 +33,7 @@ import io.redischat.sessions.control.InboundFrames;
 import io.redischat.sessions.control.MessageIntake;
 import io.redischat.sessions.control.SessionIds;
 import io.redischat.sessions.entity.ErrorCode;
+import io.redischat.sessions.entity.HistoryQuery;
 import io.redischat.sessions.entity.ResumePoint;
 
 /**
@@ -186,8 +187,8 @@ public class ChatEndpoint {
         } catch (NumberFormatException e) {
             seq = -1;
         }
-        if (seq < 0) {
-            throw new IllegalArgumentException("since must be a seq: a whole number from 0 up");
+        if (seq < 0 || seq > HistoryQuery.MAX_SEQ) {
+            throw new IllegalArgumentException("since must be a seq: a whole number from 0 to " + HistoryQuery.MAX_SEQ);
         }
         if (epoch != null && !epoch.matches("[A-Za-z0-9-]{1,64}")) {
             throw new IllegalArgumentException("epoch must be the epoch the server sent");

@@ -17,7 +17,10 @@ import io.redischat.sessions.control.SessionIds;
 import io.redischat.sessions.entity.HistoryQuery;
 import io.redischat.sessions.entity.MessagesResponse;
 
-/** {@code GET /chat/api/sessions/{session_id}/messages/}: what Redis holds for a session, oldest first. */
+/**
+ * {@code GET /chat/api/sessions/{session_id}/messages/}: what Redis holds for a session, oldest first, one page of
+ * at most the store's byte budget; {@code has_more} and {@code next_since}/{@code next_before} say how to go on.
+ */
 @RequestScoped
 @Path("sessions/{session_id}/messages")
 @Produces(MediaType.APPLICATION_JSON)
@@ -42,14 +45,14 @@ public class SessionMessagesResource {
         }
         var query = new HistoryQuery(
                 limit == null ? null : (int) number("limit", limit, 1, MAX_LIMIT),
-                since == null ? null : number("since", since, 0, Long.MAX_VALUE),
-                before == null ? null : number("before", before, 1, Long.MAX_VALUE));
+                since == null ? null : number("since", since, 0, HistoryQuery.MAX_SEQ),
+                before == null ? null : number("before", before, 1, HistoryQuery.MAX_SEQ));
         if (query.since() != null && query.before() != null) {
             throw new BadRequestException("use either since or before, not both");
         }
         long started = System.nanoTime();
         try {
-            return MessagesResponse.of(log.read(sessionId, query).toCompletableFuture().join());
+            return MessagesResponse.of(log.read(sessionId, query).toCompletableFuture().join(), query);
         } catch (java.util.concurrent.CompletionException e) {
             if (e.getCause() instanceof HistoryUnavailableException unavailable) {
                 throw unavailable;
@@ -69,7 +72,6 @@ public class SessionMessagesResource {
         } catch (NumberFormatException ignored) {
             // answered below
         }
-        throw new BadRequestException(name + " must be a whole number from " + min
-                + (max == Long.MAX_VALUE ? " up" : " to " + max));
+        throw new BadRequestException(name + " must be a whole number from " + min + " to " + max);
     }
 }

@@ -196,7 +196,9 @@ final class SessionFeed implements LiveExchanges.Listener {
         Boolean recovered = null;
         if (resume != null) {
             Long first = history.messages().isEmpty() ? null : history.messages().get(0).seq();
-            recovered = Recovery.decide(resume, top, first).recovered();
+            // more missed than one read may carry (the store's byte budget): not replayed at once, the client pages
+            // through the REST API as it does for any unrecovered resume
+            recovered = !history.hasMore() && Recovery.decide(resume, top, first).recovered();
             if (recovered) {
                 replay = history.messages();
             }
@@ -361,6 +363,11 @@ final class SessionFeed implements LiveExchanges.Listener {
                 remember(message, history.clientTagOf(message), 0);
             }
             complete &= skipTrimmed(base, history);
+            if (history.hasMore()) {
+                // one read carries at most the store's byte budget: the members move through this page, then the
+                // next read starts after the lowest of them
+                readAgain = true;
+            }
         } else if (current != null) {
             // read in another epoch: its messages are not the ones the members need
             readAgain = true;
@@ -379,18 +386,21 @@ final class SessionFeed implements LiveExchanges.Listener {
     }
 
     /**
-     * The history holds every retained message after {@code base} up to its last seq: a member whose next message
-     * is not there while a later one is lost it to trimming. Says it and moves the member past the hole.
+     * The history holds every retained message after {@code base} up to its last seq (up to the last one read, when
+     * the read stopped at the byte budget): a member whose next message is not there while a later one is lost it
+     * to trimming. Says it and moves the member past the hole.
      */
     private boolean skipTrimmed(long base, SessionHistory history) {
         boolean complete = true;
+        long end = history.hasMore() && history.lastReturnedSeq() != null ? history.lastReturnedSeq()
+                : history.lastSeq();
         for (Member member : members) {
             if (member.seq == UNKNOWN || member.seq < base || !Objects.equals(member.epoch, epoch)
-                    || member.seq >= history.lastSeq() || recent.containsKey(member.seq + 1)) {
+                    || member.seq >= end || recent.containsKey(member.seq + 1)) {
                 continue;
             }
             Map.Entry<Long, Known> later = recent.higherEntry(member.seq);
-            long resumeAt = later == null ? history.lastSeq() : later.getKey() - 1;
+            long resumeAt = later == null ? end : later.getKey() - 1;
             send(member, SyncFrame.of(sessionId, "gap", false, epoch, history.lastSeq()));
             member.seq = resumeAt;
             complete = false;

@@ -1,10 +1,18 @@
 package io.redischat.sessions.entity;
 
 /**
- * Which part of a history to read: everything retained (all null), the {@code limit} latest, the messages after
- * seq {@code since}, or those before seq {@code before}; bounds are exclusive. A limit of 0 reads no messages.
+ * Which part of a history to read: the newest messages (no {@code since}: everything retained, or the {@code limit}
+ * latest, or those before seq {@code before}), or the oldest after seq {@code since}; bounds are exclusive. A limit
+ * of 0 reads no messages. Whatever is asked, one read returns no more than the store's byte budget; the history it
+ * answers says whether more was there.
  */
 public record HistoryQuery(Integer limit, Long since, Long before) {
+
+    /**
+     * The largest seq there can be: stream ids and the counters in the Lua scripts hold every whole number up to it
+     * exactly (Lua numbers are doubles).
+     */
+    public static final long MAX_SEQ = (1L << 53) - 1;
 
     public static HistoryQuery all() {
         return new HistoryQuery(null, null, null);
@@ -17,5 +25,10 @@ public record HistoryQuery(Integer limit, Long since, Long before) {
 
     public static HistoryQuery after(long seq) {
         return new HistoryQuery(null, seq, null);
+    }
+
+    /** Pages forward, oldest first (after {@code since}); otherwise backward from the newest. */
+    public boolean forward() {
+        return since != null;
     }
 }

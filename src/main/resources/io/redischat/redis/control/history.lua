@@ -1,49 +1,82 @@
--- history.lua: read a session's retained history with its meta, in one atomic step.
+-- history.lua: read part of a session's history with its meta, in one atomic step, within a byte budget.
 --
 -- KEYS[1] history stream   KEYS[2] meta hash   KEYS[3] seen marker
--- ARGV[1] mode: 'all' | 'after' | 'before' | 'latest' | 'meta' (no entries)
--- ARGV[2] bound seq (exclusive) for 'after' and 'before'
+-- ARGV[1] mode: 'after' (oldest first, after a seq) | 'before' (newest first, before a seq) |
+--         'latest' (newest first) | 'meta' (no entries)
+-- ARGV[2] bound seq (exclusive) for 'after' and 'before', as decimal digits: it only ever becomes part of a stream
+--         id, never a Lua number (a double would round seqs above 2^53 and print them as 9.007199254741e+15)
 -- ARGV[3] count (0 = no limit)
+-- ARGV[4] budget: bytes the entries may take in the reply (estimated as JSON, see cost); the first entry is taken
+--         whatever its size, so a page is never empty while the range is not
+-- ARGV[5] bytes one entry takes in the reply besides its content and author (field names, numbers, session id)
+-- ARGV[6] bytes the largest entry can have in the stream: sizes each XRANGE so that no more than one entry beyond
+--         the budget is ever read
 --
--- Returns {epoch or '', last seq, history PTTL in ms (-2 = gone), seen marker epoch or '', entries}
--- where entries are stream entries {id, {field, value, ...}}, oldest first.
+-- Returns {epoch or '', last seq, history PTTL in ms (-2 = gone), seen marker epoch or '', entries, more}
+-- where entries are stream entries {id, {field, value, ...}}, oldest first, and more is 1 when the range holds
+-- entries beyond those returned (cut by the budget or the count), else 0.
 
-local mode, bound, count = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
-local entries
+local mode, bound, count = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local budget, overhead, largest = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 
-if mode == 'meta' then
-  entries = {}
-elseif mode == 'after' then
-  if count > 0 then
-    entries = redis.call('XRANGE', KEYS[1], (bound + 1) .. '-0', '+', 'COUNT', count)
-  else
-    entries = redis.call('XRANGE', KEYS[1], (bound + 1) .. '-0', '+')
-  end
-elseif mode == 'before' or mode == 'latest' then
-  local upper = '+'
-  if mode == 'before' then
-    if bound <= 1 then
-      entries = {}
-    else
-      upper = (bound - 1) .. '-0'
+-- what an entry takes in a JSON reply: content and author, each byte that JSON escapes as up to 6 bytes
+-- (\u0001; quotes, backslashes and control characters), plus the fixed part
+local function cost(fields)
+  local size = overhead
+  for i = 1, #fields, 2 do
+    local name, value = fields[i], fields[i + 1]
+    if name == 'c' or name == 'f' then
+      local _, escaped = string.gsub(value, '[%z\1-\31"\\]', '')
+      size = size + #value + 5 * escaped
     end
   end
-  if not entries then
+  return size
+end
+
+-- reads from the exclusive start id in one direction, in batches, until the budget or the count is reached
+local function scan(forward, start)
+  local taken, used = {}, 0
+  while true do
+    local want = math.max(1, math.floor((budget - used) / largest)) + 1
     if count > 0 then
-      entries = redis.call('XREVRANGE', KEYS[1], upper, '-', 'COUNT', count)
+      -- one beyond the count tells whether more is there
+      want = math.min(want, count - #taken + 1)
+    end
+    local batch
+    if forward then
+      batch = redis.call('XRANGE', KEYS[1], start, '+', 'COUNT', want)
     else
-      entries = redis.call('XREVRANGE', KEYS[1], upper, '-')
+      batch = redis.call('XREVRANGE', KEYS[1], start, '-', 'COUNT', want)
     end
-    local oldestFirst = {}
-    for i = #entries, 1, -1 do
-      oldestFirst[#oldestFirst + 1] = entries[i]
+    for _, entry in ipairs(batch) do
+      if count > 0 and #taken >= count then
+        return taken, 1
+      end
+      local size = cost(entry[2])
+      if #taken > 0 and used + size > budget then
+        return taken, 1
+      end
+      taken[#taken + 1] = entry
+      used = used + size
     end
-    entries = oldestFirst
+    if #batch < want then
+      return taken, 0
+    end
+    start = '(' .. batch[#batch][1]
   end
-else
-  entries = redis.call('XRANGE', KEYS[1], '-', '+')
+end
+
+local entries, more = {}, 0
+if mode == 'after' then
+  entries, more = scan(true, '(' .. bound .. '-0')
+elseif mode == 'before' or mode == 'latest' then
+  local newestFirst
+  newestFirst, more = scan(false, mode == 'before' and ('(' .. bound .. '-0') or '+')
+  for i = #newestFirst, 1, -1 do
+    entries[#entries + 1] = newestFirst[i]
+  end
 end
 
 local meta = redis.call('HMGET', KEYS[2], 'epoch', 'seq')
 local seen = redis.call('GET', KEYS[3])
-return {meta[1] or '', meta[2] or '0', redis.call('PTTL', KEYS[1]), seen or '', entries}
+return {meta[1] or '', meta[2] or '0', redis.call('PTTL', KEYS[1]), seen or '', entries, more}

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.TestInfo;
 
 import io.redischat.sessions.control.Authors;
 import io.redischat.sessions.control.ClientIdReusedException;
+import io.redischat.sessions.control.ChatLimits;
 import io.redischat.sessions.entity.ChatMessage;
 import io.redischat.sessions.entity.EmptyReason;
 import io.redischat.sessions.entity.HistoryQuery;
@@ -74,6 +75,7 @@ class MessageStoreTest {
         created.redisSettings.sessionTtlSeconds = ttl;
         created.settings = ConfigDefaults.of(StoreSettings.class);
         created.settings.historyMaxLength = maxLength;
+        created.limits = ConfigDefaults.of(ChatLimits.class);
         created.settings.storeThreads = 2;
         created.settings.storeQueueCapacity = 100;
         created.start();
@@ -219,6 +221,86 @@ class MessageStoreTest {
         SessionHistory beyond = store.history(session, new HistoryQuery(null, 6L, null));
         assertEquals(EmptyReason.none_in_range, beyond.emptyReason());
         assertTrue(store.history(session, new HistoryQuery(null, null, 1L)).messages().isEmpty());
+    }
+
+    @Test
+    void aPageSaysWhetherTheLimitLeftMessagesOutInItsDirection() throws Exception {
+        for (int i = 1; i <= 3; i++) {
+            append(store, "m" + i, null);
+        }
+        assertTrue(store.history(session, new HistoryQuery(1, 4L, null)).hasMore(), "6 is after 5");
+        assertFalse(store.history(session, new HistoryQuery(2, 4L, null)).hasMore());
+        assertTrue(store.history(session, new HistoryQuery(2, null, null)).hasMore(), "1..4 are before 5");
+        assertTrue(store.history(session, new HistoryQuery(2, null, 4L)).hasMore(), "1 is before 2");
+        assertFalse(store.history(session, new HistoryQuery(3, null, 4L)).hasMore());
+        assertFalse(store.history(session, HistoryQuery.all()).hasMore());
+        assertFalse(store.history(session, HistoryQuery.metaOnly()).hasMore());
+    }
+
+    @Test
+    void aLargeHistoryIsReadInPagesWithinTheBudgetAndTheCursorsWalkItOnceInBothDirections() throws Exception {
+        store.settings.historyMaxResponseBytes = 100_000;
+        for (int i = 1; i <= 20; i++) {
+            append(store, String.valueOf(i % 10).repeat(10_000), null);
+        }
+        var pages = new java.util.ArrayList<SessionHistory>();
+        SessionHistory page = store.history(session, HistoryQuery.all());
+        pages.add(page);
+        while (page.hasMore()) {
+            page = store.history(session, new HistoryQuery(null, null, page.firstReturnedSeq()));
+            pages.add(page);
+        }
+        assertTrue(pages.size() >= 4, "40 entries of 10 kB in pages of at most 100 kB: " + pages.size());
+        var backward = new java.util.ArrayList<Long>();
+        for (SessionHistory each : pages) {
+            assertWithinBudget(each, 100_000);
+            assertEquals(java.util.stream.LongStream.rangeClosed(each.firstReturnedSeq(), each.lastReturnedSeq())
+                    .boxed().toList(), seqs(each), "each page oldest first, without holes");
+            backward.addAll(0, seqs(each));
+        }
+        assertEquals(java.util.stream.LongStream.rangeClosed(1, 40).boxed().toList(), backward);
+
+        var forward = new java.util.ArrayList<Long>();
+        page = store.history(session, HistoryQuery.after(0));
+        forward.addAll(seqs(page));
+        while (page.hasMore()) {
+            assertWithinBudget(page, 100_000);
+            page = store.history(session, HistoryQuery.after(page.lastReturnedSeq()));
+            forward.addAll(seqs(page));
+        }
+        assertEquals(java.util.stream.LongStream.rangeClosed(1, 40).boxed().toList(), forward);
+    }
+
+    @Test
+    void aMessageLargerThanTheBudgetIsReturnedAloneSoEveryPageMovesOn() throws Exception {
+        store.settings.historyMaxResponseBytes = 1_000;
+        append(store, "x".repeat(5_000), null);
+        SessionHistory newest = store.history(session, HistoryQuery.all());
+        assertEquals(List.of(2L), seqs(newest));
+        assertTrue(newest.hasMore());
+        SessionHistory older = store.history(session, new HistoryQuery(null, null, 2L));
+        assertEquals(List.of(1L), seqs(older));
+        assertFalse(older.hasMore());
+        assertEquals(List.of(1L), seqs(store.history(session, HistoryQuery.after(0))));
+    }
+
+    @Test
+    void theLargestSeqsAreReadExactlyNotRoundedByLua() throws Exception {
+        append(store, "m", null);
+        SessionHistory beyond = store.history(session, HistoryQuery.after(HistoryQuery.MAX_SEQ));
+        assertEquals(List.of(), seqs(beyond));
+        assertEquals(EmptyReason.none_in_range, beyond.emptyReason());
+        assertEquals(List.of(), seqs(store.history(session, HistoryQuery.after(1_000_000_000_000_000L))));
+        assertEquals(List.of(1L, 2L), seqs(store.history(session, new HistoryQuery(null, null, HistoryQuery.MAX_SEQ))));
+        assertEquals(List.of(2L), seqs(store.history(session, HistoryQuery.after(1))));
+    }
+
+    /** The content a page carries stays within the budget, unless the page is one message. */
+    static void assertWithinBudget(SessionHistory page, long budget) {
+        long bytes = page.messages().stream()
+                .mapToLong(m -> m.content().getBytes(java.nio.charset.StandardCharsets.UTF_8).length).sum();
+        assertTrue(page.messages().size() == 1 || bytes <= budget, bytes + " bytes in " + seqs(page));
+        assertFalse(page.messages().isEmpty());
     }
 
     @Test

@@ -321,6 +321,80 @@ class ChatServiceIT {
     }
 
     @Test
+    void aHistoryLargerThanOneResponseIsPagedWithinTheBudgetOnceInBothDirections() {
+        // 80 entries of 60 KiB (about 4.8 MB): more than the default budget of 4 MiB. Two sockets, as one may send
+        // only 20 messages at once (chat.connection.max-messages-per-second)
+        String large = "z".repeat(60 * 1024);
+        for (int socketNumber = 0; socketNumber < 2; socketNumber++) {
+            try (ChatSocket socket = service.persistentSocket(session)) {
+                for (int i = 0; i < 20; i++) {
+                    socket.send(large);
+                    assertTrue(socket.nextJson(2).get(1).getBoolean("persisted"));
+                }
+            }
+        }
+        String messages = "api/sessions/" + session + "/messages/";
+
+        var backward = new java.util.ArrayList<Long>();
+        JsonObject page = boundedPage(messages);
+        assertEquals(80, page.getInt("last_seq"));
+        assertEquals(80L, pageSeqs(page).get(page.getInt("count") - 1), "without a cursor: the newest window");
+        int pages = 1;
+        backward.addAll(0, pageSeqs(page));
+        while (page.getBoolean("has_more")) {
+            assertFalse(page.containsKey("next_since"), "paging backward: one cursor");
+            page = boundedPage(messages + "?before=" + page.getJsonNumber("next_before").longValue());
+            backward.addAll(0, pageSeqs(page));
+            pages++;
+        }
+        assertFalse(page.containsKey("next_before"), "the last page has no cursor");
+        assertTrue(pages >= 2, "more than 4 MiB needs more than one page");
+        assertEquals(java.util.stream.LongStream.rangeClosed(1, 80).boxed().toList(), backward);
+
+        var forward = new java.util.ArrayList<Long>();
+        page = boundedPage(messages + "?since=0");
+        forward.addAll(pageSeqs(page));
+        while (page.getBoolean("has_more")) {
+            assertFalse(page.containsKey("next_before"), "paging forward: one cursor");
+            page = boundedPage(messages + "?since=" + page.getJsonNumber("next_since").longValue());
+            forward.addAll(pageSeqs(page));
+        }
+        assertEquals(java.util.stream.LongStream.rangeClosed(1, 80).boxed().toList(), forward);
+    }
+
+    /** A 200 answer that holds at most chat.history.max-response-bytes (its default, 4 MiB). */
+    JsonObject boundedPage(String path) {
+        JsonResponse response = service.get(path, Duration.ofSeconds(30));
+        assertEquals(200, response.status(), response.body().length() > 500 ? path : response.body());
+        int bytes = response.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        assertTrue(bytes <= 4 * 1024 * 1024, path + " answered " + bytes + " bytes");
+        JsonObject page = response.json();
+        assertTrue(page.getBoolean("success"));
+        assertEquals(page.getJsonArray("messages").size(), page.getInt("count"));
+        assertTrue(page.getInt("count") > 0, path);
+        return page;
+    }
+
+    static List<Long> pageSeqs(JsonObject page) {
+        return seqs(page.getJsonArray("messages").getValuesAs(JsonObject.class));
+    }
+
+    @Test
+    void cursorsAndLimitsBeyondTheirRangesAre400() {
+        for (String query : List.of("since=9007199254740992", "since=9223372036854775807", "since=-1",
+                "before=9007199254740992", "before=0", "limit=10001", "limit=-1", "since=1e3")) {
+            JsonResponse response = service.get("api/sessions/" + session + "/messages/?" + query);
+            assertEquals(400, response.status(), query + ": " + response.body());
+            assertFalse(response.json().getBoolean("success"));
+            String parameter = query.substring(0, query.indexOf('='));
+            assertTrue(response.json().getString("error").startsWith(parameter + " must be"), response.body());
+        }
+        JsonResponse largest = service.get("api/sessions/" + session + "/messages/?since=9007199254740991");
+        assertEquals(200, largest.status(), largest.body());
+        assertFalse(largest.json().getBoolean("has_more"));
+    }
+
+    @Test
     void oversizeMessagesCloseWith1009AndNothingIsStored() {
         try (ChatSocket socket = service.persistentSocket(session)) {
             socket.send("y".repeat(64 * 1024));

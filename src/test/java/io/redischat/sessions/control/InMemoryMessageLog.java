@@ -1,5 +1,6 @@
 package io.redischat.sessions.control;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,9 +19,9 @@ import io.redischat.sessions.entity.StoredExchange;
 
 /**
  * The store's in-memory twin for unit tests: the same contract as the Redis one (seq, epoch, idempotency keys scoped
- * to the author, a clientId reused for other content refused, trim, loss of everything), and the timing under the
- * test's control. Reads and writes can be held and are then carried out when released, in any order the test picks,
- * so interleavings that are rare on a real network are certain here.
+ * to the author, a clientId reused for other content refused, trim, loss of everything, reads bounded by a byte
+ * budget), and the timing under the test's control. Reads and writes can be held and are then carried out when
+ * released, in any order the test picks, so interleavings that are rare on a real network are certain here.
  * Every stored exchange is recorded as "published" for the test to deliver, drop, repeat or reorder.
  */
 final class InMemoryMessageLog implements MessageLog {
@@ -37,8 +38,12 @@ final class InMemoryMessageLog implements MessageLog {
     private final Map<String, Session> sessions = new HashMap<>();
     private final List<Runnable> held = new ArrayList<>();
     final List<StoredExchange> published = new ArrayList<>();
+    /** Reads carried out, and the most content bytes one of them returned. */
+    int reads;
+    long largestReadBytes;
     private int epochs;
     private int maxEntries = Integer.MAX_VALUE;
+    private long budgetBytes = Long.MAX_VALUE;
     private boolean holding;
     private boolean answeringLater;
     private boolean down;
@@ -72,6 +77,11 @@ final class InMemoryMessageLog implements MessageLog {
 
     void down(boolean isDown) {
         down = isDown;
+    }
+
+    /** Bytes of content one read may return, at least one message (the store's chat.history.max-response-bytes). */
+    void budget(long bytes) {
+        budgetBytes = bytes;
     }
 
     void trimTo(int entries) {
@@ -169,17 +179,40 @@ final class InMemoryMessageLog implements MessageLog {
     private SessionHistory history(String sessionId, HistoryQuery query) {
         Session session = sessions.get(sessionId);
         if (session == null) {
-            return new SessionHistory(sessionId, List.of(), null, 0, null, EmptyReason.never_persisted, Map.of());
+            return new SessionHistory(sessionId, List.of(), false, null, 0, null, EmptyReason.never_persisted,
+                    Map.of());
         }
-        List<ChatMessage> messages;
+        List<ChatMessage> inRange;
         if (query.limit() != null && query.limit() == 0) {
-            messages = List.of();
+            inRange = List.of();
         } else if (query.since() != null) {
-            messages = session.entries.stream().filter(m -> m.seq() > query.since()).toList();
+            inRange = session.entries.stream().filter(m -> m.seq() > query.since()).toList();
+        } else if (query.before() != null) {
+            inRange = session.entries.stream().filter(m -> m.seq() < query.before()).toList();
         } else {
-            messages = List.copyOf(session.entries);
+            inRange = List.copyOf(session.entries);
         }
-        return new SessionHistory(sessionId, messages, session.epoch, session.seq, 300L,
-                messages.isEmpty() ? EmptyReason.none_in_range : null, Map.copyOf(session.clientTags));
+        // as history.lua: forward from the oldest after since, else backward from the newest; stop at the limit or
+        // before the message that would exceed the budget, but always take one
+        var taken = new ArrayList<ChatMessage>();
+        long used = 0;
+        int limit = query.limit() == null ? Integer.MAX_VALUE : query.limit();
+        for (int i = 0; i < inRange.size() && taken.size() < limit; i++) {
+            ChatMessage message = inRange.get(query.forward() ? i : inRange.size() - 1 - i);
+            long size = message.content().getBytes(StandardCharsets.UTF_8).length;
+            if (!taken.isEmpty() && used + size > budgetBytes) {
+                break;
+            }
+            taken.add(message);
+            used += size;
+        }
+        boolean hasMore = taken.size() < inRange.size();
+        reads++;
+        largestReadBytes = Math.max(largestReadBytes, used);
+        if (!query.forward()) {
+            java.util.Collections.reverse(taken);
+        }
+        return new SessionHistory(sessionId, List.copyOf(taken), hasMore, session.epoch, session.seq, 300L,
+                taken.isEmpty() ? EmptyReason.none_in_range : null, Map.copyOf(session.clientTags));
     }
 }
