@@ -31,6 +31,8 @@ public final class ReliabilityInstance {
                 "CHAT_CONNECTION_MAX_MESSAGES_PER_SECOND", "100",
                 "CHAT_CONNECTION_SEND_BUFFER_BYTES", "65536",
                 "CHAT_CONNECTION_MAX_PENDING_WRITES", "32",
+                // 32 writes of the slow-consumer test's 60 KB messages may wait; the count is what is tested here
+                "CHAT_CONNECTION_MAX_PENDING_BYTES", "4194304",
                 "CHAT_SESSION_MAX_CONNECTIONS", "6",
                 "CHAT_MAX_CONNECTIONS", "14"));
     }

@@ -32,12 +32,15 @@ public final class ChatConnection {
 
     /** Behind on its sends by more than this, a connection is the one to close when the instance's budget is full. */
     private static final long BEHIND = 64 * 1024;
+    private static final java.util.concurrent.ExecutorService CLOSERS = java.util.concurrent.Executors
+            .newCachedThreadPool(new DaemonThreadFactory("redis-chat-close"));
 
     private final MemoryBudget budget;
     private final Session socket;
     private final String sessionId;
     private final String clientAddress;
     private final AtomicBoolean released = new AtomicBoolean();
+    private final AtomicBoolean closing = new AtomicBoolean();
     private volatile long lastHeardNanos = System.nanoTime();
     private final String connectionId;
     private final String author;
@@ -243,13 +246,13 @@ public final class ChatConnection {
         long pending = pendingSendBytes.addAndGet(size);
         if (pending > sendBufferLimit) {
             pendingSendBytes.addAndGet(-size);
-            close(CloseReason.CloseCodes.TRY_AGAIN_LATER, "send buffer full: client is not reading");
+            closeLater(CloseReason.CloseCodes.TRY_AGAIN_LATER, "send buffer full: client is not reading");
             return;
         }
         if (!budget.reserveSend(size)) {
             if (pending > BEHIND) {
                 pendingSendBytes.addAndGet(-size);
-                close(CloseReason.CloseCodes.TRY_AGAIN_LATER, "server send buffers full: client is not reading");
+                closeLater(CloseReason.CloseCodes.TRY_AGAIN_LATER, "server send buffers full: client is not reading");
                 return;
             }
             // a client that keeps up is not the one to blame: its frame goes out beyond the budget
@@ -264,6 +267,16 @@ public final class ChatConnection {
             pendingSendBytes.addAndGet(-size);
             budget.releaseSend(size);
             LOG.log(Level.FINE, "send failed on " + id(), e);
+        }
+    }
+
+    /**
+     * Closes on a thread of its own: the caller delivers to the other members of a session, and the container's
+     * close of a socket whose client stopped reading can wait on the very buffers that are full.
+     */
+    private void closeLater(CloseReason.CloseCode code, String reason) {
+        if (closing.compareAndSet(false, true)) {
+            CLOSERS.execute(() -> close(code, reason));
         }
     }
 
