@@ -40,6 +40,7 @@ class ConnectionSlotsIT {
     static final int PER_SESSION = 8;
     static final int PER_INSTANCE = 60;
     static final int PER_ADDRESS = 5;
+    static final int HISTORY_BYTES = 4 * 1024 * 1024;
     static RedisServerProcess redis;
     static PayaraMicroProcess app;
     static ServiceClient service;
@@ -56,7 +57,8 @@ class ConnectionSlotsIT {
                 "CHAT_NETWORK_TRUSTED_PROXIES", "127.0.0.1,::1",
                 "CHAT_WEBSOCKET_PING_INTERVAL_MS", "500",
                 "CHAT_WEBSOCKET_PONG_TIMEOUT_MS", "1000",
-                "CHAT_CLIENT_MAX_NEW_SESSIONS_PER_MINUTE", "3"));
+                "CHAT_CLIENT_MAX_NEW_SESSIONS_PER_MINUTE", "3",
+                "CHAT_HISTORY_MAX_BYTES", Integer.toString(HISTORY_BYTES)));
         service = app.client();
     }
 
@@ -161,6 +163,33 @@ class ConnectionSlotsIT {
             assertTrue(socket.nextJson().getBoolean("persisted"), "a session it started goes on");
         }
         assertEquals(0, service.get("api/sessions/" + prefix + 4 + "/messages/").json().getInt("count"));
+    }
+
+    @Test
+    void oneConnectionWritingWithoutPauseGrowsRedisOnlyUpToTheSessionsCap() {
+        long before = usedMemory();
+        String big = "m".repeat(60 * 1024);
+        int messages = 200; // 200 messages and their replies: about 24 MB of text sent
+        try (ChatSocket writer = ChatSocket.connect(service.webSocketUri("grow-" + System.nanoTime(),
+                "redis_persistence=true"), Map.of("X-Forwarded-For", "10.8.0.1")).awaitConnected()) {
+            for (int i = 0; i < messages; i++) {
+                writer.send(i + big);
+                assertTrue(writer.nextJson(2).get(1).getBoolean("persisted"), "message " + i + " stored");
+            }
+        }
+        long grown = usedMemory() - before;
+        System.out.println("Redis grew by " + grown / 1024 + " KiB for " + 2 * messages * 60 + " KiB sent");
+        assertTrue(grown < 2L * HISTORY_BYTES, "grew by " + grown + " bytes: the session keeps at most "
+                + HISTORY_BYTES + " bytes of text");
+    }
+
+    static long usedMemory() {
+        for (String line : redis.command("INFO", "memory").split("\r?\n")) {
+            if (line.startsWith("used_memory:")) {
+                return Long.parseLong(line.substring("used_memory:".length()).trim());
+            }
+        }
+        throw new IllegalStateException("no used_memory in INFO");
     }
 
     @Test
