@@ -30,16 +30,12 @@ export function randomHex(bytes, random = (array) => crypto.getRandomValues(arra
     return Array.from(random(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** crypto.randomUUID() where the page is a secure context; the same shape (UUID v4) from random bytes elsewhere. */
+/**
+ * A session id nobody can guess: without authentication the id is the session's only secret, so 128 random bits
+ * (32 hex digits), from crypto.getRandomValues (which, unlike randomUUID, needs no secure context).
+ */
 export function generateSessionId(cryptoApi = globalThis.crypto) {
-    if (typeof cryptoApi.randomUUID === 'function') {
-        return cryptoApi.randomUUID();
-    }
-    const hex = randomHex(16, (array) => cryptoApi.getRandomValues(array)).split('');
-    hex[12] = '4';
-    hex[16] = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
-    const h = hex.join('');
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+    return randomHex(16, (array) => cryptoApi.getRandomValues(array));
 }
 
 /**
