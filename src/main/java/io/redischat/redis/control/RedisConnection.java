@@ -61,9 +61,11 @@ public class RedisConnection {
 
     private volatile UnifiedJedis client;
     /** After a connection failure or timeout, writes fail at once for a moment instead of each waiting it out. */
-    private volatile long failFastUntilNanos;
-    private volatile boolean failingFast;
-    private volatile String lastFailure;
+    private volatile FailFast failFast;
+
+    /** Why writes fail at once, and until when; none while Redis is answering. */
+    private record FailFast(String reason, long untilNanos) {
+    }
     private final AtomicInteger subscriberRotation = new AtomicInteger();
 
     public RedisUrl redisUrl() {
@@ -165,10 +167,8 @@ public class RedisConnection {
 
     /** Why writes should fail at once now (Redis just failed and nothing has answered since), or null. */
     public String failingFast() {
-        if (failingFast && System.nanoTime() - failFastUntilNanos < 0) {
-            return lastFailure;
-        }
-        return null;
+        FailFast window = failFast;
+        return window != null && System.nanoTime() - window.untilNanos() < 0 ? window.reason() : null;
     }
 
     /** A command failed: a timeout or a broken connection opens the fail-fast window and drops idle connections. */
@@ -176,16 +176,15 @@ public class RedisConnection {
         connectionFailed(failure);
         RedisFailure.Kind kind = RedisFailure.kindOf(failure);
         if (kind == RedisFailure.Kind.TIMEOUT || kind == RedisFailure.Kind.CONNECTION) {
-            lastFailure = RedisFailure.describe(failure);
-            failFastUntilNanos = System.nanoTime() + storeSettings.failFastMs * 1_000_000;
-            failingFast = true;
+            failFast = new FailFast(RedisFailure.describe(failure),
+                    System.nanoTime() + storeSettings.failFastMs * 1_000_000);
         }
     }
 
     /** Redis answered (a status check, the pub/sub probe, a read or a write): the fail-fast window ends. */
     public void recordAnswer() {
-        if (failingFast) {
-            failingFast = false;
+        if (failFast != null) {
+            failFast = null;
         }
     }
 

@@ -14,9 +14,10 @@ public final class AddressBuckets {
     private final double perSecond;
     private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
 
+    /** Written under the map's lock for its address; read without it by {@link #available}. */
     private static final class Bucket {
-        double tokens;
-        long refilledNanos;
+        volatile double tokens;
+        volatile long refilledNanos;
     }
 
     public AddressBuckets(double capacity, double perSecond) {
@@ -26,12 +27,30 @@ public final class AddressBuckets {
 
     /** Takes a token if there is one; false when the address used up its share for now. */
     public boolean tryTake(String address) {
-        return change(address, true);
+        if (buckets.size() > FORGET_ABOVE) {
+            forgetFull();
+        }
+        long now = System.nanoTime();
+        boolean[] taken = new boolean[1];
+        buckets.compute(address, (key, bucket) -> {
+            Bucket current = refilled(bucket, now);
+            taken[0] = current.tokens >= 1;
+            if (taken[0]) {
+                current.tokens -= 1;
+            }
+            return current;
+        });
+        return taken[0];
     }
 
-    /** Whether a token is there, without taking it. */
+    /**
+     * Whether a token is there, without taking it. Asked on every message, so it only reads (no lock on the
+     * address, which behind an untrusted proxy is every client's); a token refilled a moment ago may be missed.
+     */
     public boolean available(String address) {
-        return change(address, false);
+        Bucket bucket = buckets.get(address);
+        return bucket == null
+                || bucket.tokens + (System.nanoTime() - bucket.refilledNanos) / 1e9 * perSecond >= 1;
     }
 
     /** Takes a token even if that leaves the bucket empty. */
@@ -42,23 +61,6 @@ public final class AddressBuckets {
             current.tokens = Math.max(0, current.tokens - 1);
             return current;
         });
-    }
-
-    private boolean change(String address, boolean take) {
-        if (buckets.size() > FORGET_ABOVE) {
-            forgetFull();
-        }
-        long now = System.nanoTime();
-        boolean[] there = new boolean[1];
-        buckets.compute(address, (key, bucket) -> {
-            Bucket current = refilled(bucket, now);
-            there[0] = current.tokens >= 1;
-            if (there[0] && take) {
-                current.tokens -= 1;
-            }
-            return current;
-        });
-        return there[0];
     }
 
     private Bucket refilled(Bucket bucket, long now) {

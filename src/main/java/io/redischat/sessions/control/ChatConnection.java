@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,14 +34,13 @@ public final class ChatConnection {
 
     /** Behind on its sends by more than this, a connection is the one to close when the instance's budget is full. */
     private static final long BEHIND = 64 * 1024;
-    private static final java.util.concurrent.ExecutorService CLOSERS = java.util.concurrent.Executors
-            .newCachedThreadPool(new DaemonThreadFactory("redis-chat-close"));
+    private static final ExecutorService CLOSERS = Executors.newCachedThreadPool(
+            new DaemonThreadFactory("redis-chat-close"));
 
     private final MemoryBudget budget;
     private final Session socket;
     private final String sessionId;
     private final String clientAddress;
-    private final AtomicBoolean released = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile long lastHeardNanos = System.nanoTime();
     private final String connectionId;
@@ -57,20 +58,10 @@ public final class ChatConnection {
     private double rateTokens = -1;
     private long rateRefilledNanos;
 
-    public ChatConnection(Session socket, String sessionId, boolean persistent, long sendBufferLimit) {
-        this(socket, sessionId, "unknown", persistent, sendBufferLimit, null);
-    }
-
-    /** @param author the client's identity (see {@link Authors}); null = this socket is the author */
-    public ChatConnection(Session socket, String sessionId, boolean persistent, long sendBufferLimit, String author) {
-        this(socket, sessionId, "unknown", persistent, sendBufferLimit, author);
-    }
-
-    public ChatConnection(Session socket, String sessionId, String clientAddress, boolean persistent,
-                          long sendBufferLimit, String author) {
-        this(socket, sessionId, clientAddress, persistent, sendBufferLimit, author, MemoryBudget.UNLIMITED);
-    }
-
+    /**
+     * @param author the client's identity (see {@link Authors}); null = this socket is the author
+     * @param budget the heap all connections of the instance share
+     */
     public ChatConnection(Session socket, String sessionId, String clientAddress, boolean persistent,
                           long sendBufferLimit, String author, MemoryBudget budget) {
         this.budget = budget;
@@ -107,11 +98,6 @@ public final class ChatConnection {
 
     long silentForNanos(long now) {
         return now - lastHeardNanos;
-    }
-
-    /** True exactly once: the first caller releases what the connection holds. */
-    boolean claimRelease() {
-        return released.compareAndSet(false, true);
     }
 
     /** Asks the client for a pong; a socket that cannot take it is dead. */

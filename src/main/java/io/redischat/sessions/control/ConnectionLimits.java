@@ -80,7 +80,8 @@ public class ConnectionLimits {
 
     /** @return true the first time, when the connection's slots were given back */
     public boolean release(ChatConnection connection) {
-        if (!open.remove(connection) || !connection.claimRelease()) {
+        // removal from the set succeeds once: that is what makes a release happen exactly once
+        if (!open.remove(connection)) {
             return false;
         }
         uncount(perSession, connection.sessionId());

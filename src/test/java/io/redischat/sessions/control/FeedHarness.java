@@ -75,7 +75,8 @@ final class FeedHarness {
                         case "getId" -> "socket";
                         default -> null;
                     });
-            connection = new ChatConnection(socket, SESSION, true, 1 << 20, author);
+            connection = new ChatConnection(socket, SESSION, "unknown", true, 1 << 20, author,
+                    MemoryBudget.UNLIMITED);
         }
 
         JsonObject connected() {
