@@ -97,6 +97,45 @@ class DeliveryGuaranteesIT {
         }
     }
 
+    @Test
+    void membersJoiningMidTrafficGetEveryMessageStoredAfterTheirHandshakeOnceInOrder() throws Exception {
+        String session = "mid-traffic-" + System.nanoTime();
+        var uri = service.webSocketUri(session, "redis_persistence=true");
+        ChatSocket writer = ChatSocket.connectSendingOnOpen(uri, "{\"content\":\"first\",\"clientId\":\"w0\"}")
+                .join().awaitConnected();
+        var joiners = new ArrayList<ChatSocket>();
+        var joinerIds = new ArrayList<String>();
+        try {
+            var writing = CompletableFuture.runAsync(() -> {
+                for (int i = 1; i <= 150; i++) {
+                    writer.send("{\"content\":\"traffic " + i + "\",\"clientId\":\"w" + i + "\"}");
+                    Await.pause(5);
+                }
+            });
+            for (int j = 0; j < 10; j++) {
+                Await.pause(60);
+                String clientId = "j" + j;
+                joinerIds.add(clientId);
+                joiners.add(ChatSocket.connectSendingOnOpen(uri,
+                        "{\"content\":\"joined " + j + "\",\"clientId\":\"" + clientId + "\"}").join()
+                        .awaitConnected());
+            }
+            writing.join();
+            long lastSeq = 2L * (151 + joiners.size());
+            Await.until(() -> service.get("api/sessions/" + session + "/messages/?limit=1").json()
+                    .getJsonNumber("last_seq").longValue() == lastSeq, Duration.ofSeconds(20), "every message stored");
+            assertEquals(null, checkDelivery(writer, "w0", lastSeq), "the writer");
+            for (int j = 0; j < joiners.size(); j++) {
+                assertEquals(null, checkDelivery(joiners.get(j), joinerIds.get(j), lastSeq), "joiner " + j);
+                assertTrue(joiners.get(j).connectedFrame().getJsonNumber("lastSeq").longValue() > 0,
+                        "joiner " + j + " joined mid-traffic");
+            }
+        } finally {
+            writer.close();
+            joiners.forEach(ChatSocket::close);
+        }
+    }
+
     /**
      * Reads the socket's frames until the session's last seq: they must be every seq after the one its
      * {@code connected} frame reported, once each, in order, with its own message and the reply among them.
