@@ -1,5 +1,5 @@
 /**
- * Browser-facing protections: the WebSocket Origin check against cross-site WebSocket hijacking, and strict
- * security headers (Content-Security-Policy) on the UI.
+ * Protections and access control: the WebSocket Origin check against cross-site WebSocket hijacking, strict
+ * security headers, per-address limits, and the optional JWT access control ({@code chat.auth.mode=jwt}).
  */
 package io.redischat.security;

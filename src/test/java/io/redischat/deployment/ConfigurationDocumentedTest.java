@@ -20,6 +20,8 @@ import io.redischat.redis.control.RedisConnection;
 import io.redischat.redis.control.RedisSettings;
 import io.redischat.redis.control.StoreSettings;
 import io.redischat.security.boundary.WebSocketOriginFilter;
+import io.redischat.security.control.AuthSettings;
+import io.redischat.security.control.JwtSettings;
 import io.redischat.security.control.NetworkSettings;
 import io.redischat.sessions.control.ChatLimits;
 
@@ -33,7 +35,7 @@ class ConfigurationDocumentedTest {
     void theReadmeTableListsEverySettingWithItsDeclaredDefault() throws IOException {
         Map<String, String> declared = new TreeMap<>();
         for (Class<?> settings : new Class<?>[] {RedisSettings.class, StoreSettings.class, ChatLimits.class,
-                NetworkSettings.class}) {
+                NetworkSettings.class, AuthSettings.class, JwtSettings.class}) {
             String prefix = settings.getAnnotation(ConfigProperties.class).prefix();
             for (Field field : settings.getDeclaredFields()) {
                 ConfigProperty property = field.getAnnotation(ConfigProperty.class);

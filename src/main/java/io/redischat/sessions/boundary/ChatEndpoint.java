@@ -24,6 +24,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperties;
 import io.redischat.ops.control.ChatMetrics;
 import io.redischat.ops.control.LogText;
 import io.redischat.security.boundary.ClientAddressFilter;
+import io.redischat.security.control.AuthSettings;
+import io.redischat.security.control.TokenRejectedException;
+import io.redischat.security.control.TokenVerifier;
+import io.redischat.security.entity.Caller;
 import io.redischat.sessions.control.Authors;
 import io.redischat.sessions.control.ChatConnection;
 import io.redischat.sessions.control.ChatLimits;
@@ -31,7 +35,10 @@ import io.redischat.sessions.control.ConnectionLimits;
 import io.redischat.sessions.control.ConnectionWatch;
 import io.redischat.sessions.control.InboundFrames;
 import io.redischat.sessions.control.MessageIntake;
+import io.redischat.sessions.control.OutboundFrames;
 import io.redischat.sessions.control.SessionIds;
+import io.redischat.sessions.entity.AuthRequiredFrame;
+import io.redischat.sessions.entity.ClientIdentity;
 import io.redischat.sessions.entity.ErrorCode;
 import io.redischat.sessions.entity.HistoryQuery;
 import io.redischat.sessions.entity.ResumePoint;
@@ -39,7 +46,8 @@ import io.redischat.sessions.entity.ResumePoint;
 /**
  * {@code ws://host/chat/ws/{session_id}?redis_persistence=true[&author_secret=...]}: one client in one chat
  * session. Translates WebSocket events into {@link MessageIntake} calls; the frames it sends are documented in the
- * README.
+ * README. With access control on, the socket is admitted once its token is: from the handshake's
+ * {@code Authorization} header, or from its first frame.
  */
 @ServerEndpoint("/ws/{session_id}")
 public class ChatEndpoint {
@@ -62,7 +70,24 @@ public class ChatEndpoint {
     @Inject
     ChatMetrics metrics;
 
+    @Inject
+    @ConfigProperties
+    AuthSettings auth;
+
+    @Inject
+    TokenVerifier tokens;
+
+    @Inject
+    OutboundFrames frames;
+
     private ChatConnection connection;
+    /** What the handshake asked for, while the socket still has to send its token. */
+    private Handshake pending;
+
+    /** What a handshake asked for: the session, persistence, the resume point, and who the client is. */
+    private record Handshake(String sessionId, boolean persistence, ResumePoint resume, String author,
+                             String client) {
+    }
 
     @OnOpen
     public void open(Session socket, @PathParam("session_id") String sessionId) {
@@ -84,23 +109,103 @@ public class ChatEndpoint {
             refuse(socket, CloseCodes.VIOLATED_POLICY, "invalid_parameter", e.getMessage());
             return;
         }
+        // the container closes with 1009 beyond this
+        socket.setMaxTextMessageBufferSize(limits.maxMessageBytes);
         String client = first(socket, ClientAddressFilter.PARAMETER);
-        var opened = new ChatConnection(socket, sessionId, client == null ? "unknown" : client, persistence,
-                limits.sendBufferBytes, author, connections.budget());
+        var handshake = new Handshake(sessionId, persistence, resume, author, client == null ? "unknown" : client);
+        if (!tokens.enabled()) {
+            start(socket, handshake, null);
+        } else if (socket.getUserPrincipal() instanceof Caller caller) {
+            // the handshake's Authorization header, verified by WebSocketTokenFilter
+            start(socket, handshake, caller);
+        } else {
+            awaitToken(socket, handshake);
+        }
+    }
+
+    /**
+     * No token in the handshake (a browser cannot send one): the first frame must bring it, in time. The socket holds
+     * no slot until then; the handshake rate per address bounds how many may wait.
+     */
+    private void awaitToken(Session socket, Handshake handshake) {
+        pending = handshake;
+        socket.setMaxIdleTimeout(0);
+        socket.getAsyncRemote().sendText(frames.toJson(AuthRequiredFrame.of(auth.frameTimeoutMs)));
+        watch.after(auth.frameTimeoutMs, () -> {
+            if (connection == null && socket.isOpen()) {
+                refuse(socket, CloseCodes.VIOLATED_POLICY, "auth_timeout", "authentication required: send "
+                        + "{\"type\":\"auth\",\"token\":...} within " + auth.frameTimeoutMs + " ms");
+            }
+        });
+    }
+
+    private void authenticate(Session socket, String frame) {
+        Handshake handshake = pending;
+        pending = null;
+        Caller caller;
+        try {
+            String token = InboundFrames.authToken(frame);
+            if (token == null) {
+                refuse(socket, CloseCodes.VIOLATED_POLICY, "auth_required",
+                        "authentication required: the first frame must be {\"type\":\"auth\",\"token\":...}");
+                return;
+            }
+            caller = tokens.verify(token);
+        } catch (InboundFrames.Rejected | TokenRejectedException e) {
+            refuse(socket, CloseCodes.VIOLATED_POLICY, "auth_failed", e.getMessage());
+            return;
+        }
+        start(socket, handshake, caller);
+    }
+
+    private void start(Session socket, Handshake handshake, Caller caller) {
+        if (caller != null && !caller.allows(handshake.sessionId())) {
+            LOG.info(() -> "ws refused reason=session_not_allowed session=" + handshake.sessionId() + " socket="
+                    + socket.getId() + " client=" + handshake.client() + " subject=" + LogText.of(caller.subject()));
+            refuse(socket, CloseCodes.VIOLATED_POLICY, "session_not_allowed", "this token does not allow this session");
+            return;
+        }
+        var identity = new ClientIdentity(handshake.client(),
+                caller != null ? Authors.ofSubject(caller.subject()) : handshake.author(),
+                caller == null ? null : caller.subject());
+        var opened = new ChatConnection(socket, handshake.sessionId(), identity, handshake.persistence(),
+                limits.sendBufferBytes, connections.budget());
         String refusal = connections.admit(opened);
         if (refusal != null) {
-            LOG.info(() -> "ws refused reason=" + refusal + " socket=" + socket.getId() + " client=" + client);
+            LOG.info(() -> "ws refused reason=" + refusal + " socket=" + socket.getId() + " " + opened.logText());
             closeNow(socket, CloseCodes.TRY_AGAIN_LATER, refusal);
             return;
         }
         connection = opened;
-        // the container closes with 1009 beyond this
-        socket.setMaxTextMessageBufferSize(limits.maxMessageBytes);
         // no container idle timer (Tyrus re-arms it on every frame): the watch's pings find idle and dead sockets
         socket.setMaxIdleTimeout(0);
-        intake.open(connection, resume, limits.maxMessageBytes);
-        LOG.info(() -> "ws connect session=" + sessionId + " socket=" + socket.getId() + " client=" + client
-                + " persistence=" + persistence);
+        if (caller != null) {
+            watch.expireAt(connection, caller.validUntil());
+        }
+        intake.open(connection, handshake.resume(), limits.maxMessageBytes);
+        LOG.info(() -> "ws connect session=" + handshake.sessionId() + " socket=" + socket.getId() + " "
+                + opened.logText() + " persistence=" + handshake.persistence());
+    }
+
+    /** A later token on an open socket: the same subject's, it keeps the socket open until its own expiry. */
+    private void renew(String token) {
+        if (!tokens.enabled()) {
+            intake.reject(connection, ErrorCode.INVALID_MESSAGE, "access control is off: no token is needed", null);
+            return;
+        }
+        try {
+            Caller caller = tokens.verify(token);
+            if (!caller.subject().equals(connection.subject())) {
+                connection.close(CloseCodes.VIOLATED_POLICY, "a token of another subject: reconnect with it");
+            } else if (!caller.allows(connection.sessionId())) {
+                connection.close(CloseCodes.VIOLATED_POLICY, "this token does not allow this session");
+            } else {
+                watch.expireAt(connection, caller.validUntil());
+            }
+        } catch (TokenRejectedException e) {
+            // the token the socket has stays valid until it expires
+            intake.reject(connection, ErrorCode.INVALID_MESSAGE, e.getMessage(), null);
+        }
     }
 
     @OnMessage
@@ -111,8 +216,11 @@ public class ChatEndpoint {
     }
 
     @OnMessage
-    public void message(String frame) {
+    public void message(Session socket, String frame) {
         if (connection == null) {
+            if (pending != null) {
+                authenticate(socket, frame);
+            }
             return;
         }
         connection.heard();
@@ -130,6 +238,11 @@ public class ChatEndpoint {
             return;
         }
         try {
+            String token = InboundFrames.authToken(frame);
+            if (token != null) {
+                renew(token);
+                return;
+            }
             intake.receive(connection, InboundFrames.parse(frame));
         } catch (InboundFrames.Rejected rejected) {
             metrics.rejected(rejected.code().wire());
@@ -141,7 +254,7 @@ public class ChatEndpoint {
     public void close(CloseReason reason) {
         if (connection != null && watch.end(connection)) {
             LOG.info(() -> "ws disconnect session=" + connection.sessionId() + " socket=" + connection.id()
-                    + " client=" + connection.clientAddress() + " code=" + reason.getCloseCode().getCode());
+                    + " " + connection.logText() + " code=" + reason.getCloseCode().getCode());
         }
     }
 
@@ -153,7 +266,7 @@ public class ChatEndpoint {
         }
         LOG.log(Level.FINE, "ws error socket=" + socket.getId(), failure);
         LOG.info(() -> "ws error session=" + LogText.of(socket.getPathParameters().get("session_id")) + " socket="
-                + socket.getId() + (connection == null ? "" : " client=" + connection.clientAddress())
+                + socket.getId() + (connection == null ? "" : " " + connection.logText())
                 + " reason=" + failure.getClass().getSimpleName());
         if (connection != null && !socket.isOpen()) {
             watch.end(connection);
@@ -212,7 +325,8 @@ public class ChatEndpoint {
 
     private void refuse(Session socket, CloseCodes code, String reason, String message) {
         metrics.rejected(reason);
-        LOG.info(() -> "ws refused reason=" + reason + " socket=" + socket.getId());
+        LOG.info(() -> "ws refused reason=" + reason + " socket=" + socket.getId() + " client="
+                + first(socket, ClientAddressFilter.PARAMETER));
         closeNow(socket, code, message);
     }
 

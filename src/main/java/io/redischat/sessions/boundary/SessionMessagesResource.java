@@ -11,6 +11,7 @@ import jakarta.ws.rs.core.MediaType;
 
 import io.redischat.api.boundary.BadRequestException;
 import io.redischat.ops.control.ChatMetrics;
+import io.redischat.security.boundary.TokenRequired;
 import io.redischat.sessions.control.HistoryUnavailableException;
 import io.redischat.sessions.control.MessageLog;
 import io.redischat.sessions.control.SessionIds;
@@ -22,6 +23,7 @@ import io.redischat.sessions.entity.MessagesResponse;
  * at most the store's byte budget; {@code has_more} and {@code next_since}/{@code next_before} say how to go on.
  */
 @RequestScoped
+@TokenRequired
 @Path("sessions/{session_id}/messages")
 @Produces(MediaType.APPLICATION_JSON)
 public class SessionMessagesResource {

@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
  * Who a client is, as far as its clientIds go: the scope of idempotency and the sockets a clientId is sent back to.
  * An author is a short key that never contains '/' or '#': {@code s<hex>} from a secret the client keeps across
  * reconnects (the {@code author_secret} of the handshake), or {@code c<connectionId>} for a client that sent none
- * (its clientIds then count on that socket only). A later authenticated identity (a JWT's {@code sub}) becomes
- * one more kind here; nothing else changes.
+ * (its clientIds then count on that socket only), or {@code u<hex>} from the subject of a verified token, which
+ * then is the client's identity on every socket and device.
  */
 public final class Authors {
 
@@ -30,13 +30,21 @@ public final class Authors {
         if (secret == null || !SECRET.matcher(secret).matches()) {
             throw new IllegalArgumentException(SECRET_RULE);
         }
+        return "s" + hash("redis-chat author\n" + secret);
+    }
+
+    private static String hash(String text) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(("redis-chat author\n" + secret).getBytes(StandardCharsets.UTF_8));
-            return "s" + HexFormat.of().formatHex(digest, 0, 16);
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every Java platform", e);
         }
+    }
+
+    /** The author of a client with a verified token: its subject, hashed into the same short form. */
+    public static String ofSubject(String subject) {
+        return "u" + hash("redis-chat subject\n" + subject);
     }
 
     /** The author of a client that gave no secret: its socket. */

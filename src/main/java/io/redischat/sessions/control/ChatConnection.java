@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,6 +20,9 @@ import java.util.logging.Logger;
 
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
+
+import io.redischat.ops.control.LogText;
+import io.redischat.sessions.entity.ClientIdentity;
 
 /**
  * One client's WebSocket in a chat session: its id (the {@code from} of what it sends), what it asked for
@@ -41,6 +45,8 @@ public final class ChatConnection {
     private final Session socket;
     private final String sessionId;
     private final String clientAddress;
+    private final String subject;
+    private Future<?> expiry;
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile long lastHeardNanos = System.nanoTime();
     private final String connectionId;
@@ -59,19 +65,20 @@ public final class ChatConnection {
     private long rateRefilledNanos;
 
     /**
-     * @param author the client's identity (see {@link Authors}); null = this socket is the author
+     * @param client who is on the socket; without an author of its own, this socket is the author
      * @param budget the heap all connections of the instance share
      */
-    public ChatConnection(Session socket, String sessionId, String clientAddress, boolean persistent,
-                          long sendBufferLimit, String author, MemoryBudget budget) {
+    public ChatConnection(Session socket, String sessionId, ClientIdentity client, boolean persistent,
+                          long sendBufferLimit, MemoryBudget budget) {
         this.budget = budget;
         this.socket = socket;
         this.sessionId = sessionId;
-        this.clientAddress = clientAddress;
+        this.clientAddress = client.address();
+        this.subject = client.subject();
         this.persistent = persistent;
         this.sendBufferLimit = sendBufferLimit;
         this.connectionId = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
-        this.author = author != null ? author : Authors.ofConnection(connectionId);
+        this.author = client.author() != null ? client.author() : Authors.ofConnection(connectionId);
     }
 
     public String sessionId() {
@@ -117,6 +124,36 @@ public final class ChatConnection {
     /** This socket's id in the chat: sent in {@code connected}, recorded as {@code from} on what it sends. */
     public String connectionId() {
         return connectionId;
+    }
+
+    /** The subject of the socket's verified token, or null without access control. */
+    public String subject() {
+        return subject;
+    }
+
+    /** Who a message of this socket is {@code from}: the token's subject, or else the socket's connection id. */
+    public String from() {
+        return subject != null ? subject : connectionId;
+    }
+
+    /** What a log line of this connection says about its client: the address and, with a token, the subject. */
+    public String logText() {
+        return "client=" + clientAddress + (subject == null ? "" : " subject=" + LogText.of(subject));
+    }
+
+    /** Closes the socket when its token expires; a later token of the same subject moves the moment. */
+    synchronized void expireWith(Future<?> closing) {
+        if (expiry != null) {
+            expiry.cancel(false);
+        }
+        expiry = closing;
+    }
+
+    synchronized void cancelExpiry() {
+        if (expiry != null) {
+            expiry.cancel(false);
+            expiry = null;
+        }
     }
 
     /** Who sends on this socket: scopes its clientIds, and only sockets of the same author get them back. */

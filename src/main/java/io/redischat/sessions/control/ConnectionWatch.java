@@ -1,7 +1,10 @@
 package io.redischat.sessions.control;
 
-import java.util.concurrent.Executors;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -41,7 +44,10 @@ public class ConnectionWatch {
 
     @PostConstruct
     void start() {
-        timer = Executors.newSingleThreadScheduledExecutor(new DaemonThreadFactory("redis-chat-ping"));
+        var scheduler = new ScheduledThreadPoolExecutor(1, new DaemonThreadFactory("redis-chat-ping"));
+        // a token's expiry is hours away: a socket that ends before must not keep its task until then
+        scheduler.setRemoveOnCancelPolicy(true);
+        timer = scheduler;
         timer.scheduleWithFixedDelay(this::round, settings.pingIntervalMs, settings.pingIntervalMs,
                 TimeUnit.MILLISECONDS);
     }
@@ -61,8 +67,33 @@ public class ConnectionWatch {
         if (!limits.release(connection)) {
             return false;
         }
+        connection.cancelExpiry();
         intake.close(connection);
         return true;
+    }
+
+    /** Runs a task once after a delay on the watch's timer (a socket's deadline to authenticate). */
+    public Future<?> after(long delayMillis, Runnable task) {
+        return timer.schedule(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "a socket's deadline failed", e);
+            }
+        }, delayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Closes the connection with 1008 when its token stops being valid; called again with a later token of the same
+     * subject, it moves the moment.
+     */
+    public void expireAt(ChatConnection connection, Instant validUntil) {
+        long delay = Math.max(0, Duration.between(Instant.now(), validUntil).toMillis());
+        connection.expireWith(after(delay, () -> {
+            LOG.info(() -> "ws token expired session=" + connection.sessionId() + " socket=" + connection.id() + " "
+                    + connection.logText());
+            connection.close(CloseReason.CloseCodes.VIOLATED_POLICY, "token expired: reconnect with a new token");
+        }));
     }
 
     void round() {
@@ -73,13 +104,13 @@ public class ConnectionWatch {
                 if (!connection.isOpen()) {
                     if (end(connection)) {
                         LOG.info(() -> "ws swept session=" + connection.sessionId() + " socket=" + connection.id()
-                                + " client=" + connection.clientAddress());
+                                + " " + connection.logText());
                     }
                 } else if (connection.silentForNanos(now) > silentLimit) {
                     connection.close(CloseReason.CloseCodes.GOING_AWAY, "no answer to ping");
                     if (end(connection)) {
                         LOG.info(() -> "ws ping timeout session=" + connection.sessionId() + " socket="
-                                + connection.id() + " client=" + connection.clientAddress());
+                                + connection.id() + " " + connection.logText());
                     }
                 } else {
                     connection.ping();

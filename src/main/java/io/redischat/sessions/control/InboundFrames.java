@@ -3,10 +3,10 @@ package io.redischat.sessions.control;
 import java.io.StringReader;
 import java.util.regex.Pattern;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import jakarta.json.stream.JsonParsingException;
 
 import io.redischat.sessions.entity.ErrorCode;
@@ -18,6 +18,7 @@ import io.redischat.sessions.entity.InboundMessage;
  */
 public final class InboundFrames {
 
+    private static final JsonProvider JSON = JsonProvider.provider();
     private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._:|-]{1,64}");
 
     private InboundFrames() {
@@ -74,9 +75,33 @@ public final class InboundFrames {
         return fixed == null ? text : fixed.toString();
     }
 
+    /**
+     * The token of an authentication frame {@code {"type":"auth","token":"..."}}; null when the frame is not one.
+     *
+     * @throws Rejected when it is one, but without a string token
+     */
+    public static String authToken(String frame) throws Rejected {
+        if (frame == null || !frame.contains("auth") || !frame.stripLeading().startsWith("{")) {
+            return null;
+        }
+        JsonObject json;
+        try (var reader = JSON.createReader(new StringReader(frame))) {
+            json = reader.readObject();
+        } catch (RuntimeException e) {
+            return null;
+        }
+        if (!(json.get("type") instanceof JsonString type) || !type.getString().equals("auth")) {
+            return null;
+        }
+        if (!(json.get("token") instanceof JsonString token) || token.getString().isBlank()) {
+            throw new Rejected(ErrorCode.INVALID_MESSAGE, "an auth frame needs a string \"token\"");
+        }
+        return token.getString();
+    }
+
     private static InboundMessage parseJson(String frame) throws Rejected {
         JsonObject json;
-        try (var reader = Json.createReader(new StringReader(frame))) {
+        try (var reader = JSON.createReader(new StringReader(frame))) {
             json = reader.readObject();
         } catch (JsonParsingException e) {
             throw new Rejected(ErrorCode.MALFORMED_JSON, "malformed JSON: " + firstLine(e.getMessage()));

@@ -57,7 +57,7 @@ public class MessageIntake {
             feeds.join(connection, resume, maxMessageBytes);
         } else {
             connection.sendConnected(frames.toJson(ConnectedFrame.unpersisted(connection.sessionId(), maxMessageBytes,
-                    live.instanceId(), connection.connectionId())));
+                    live.instanceId(), connection.connectionId(), connection.subject())));
         }
     }
 
@@ -89,7 +89,7 @@ public class MessageIntake {
         boolean mayStartSession = newSessions.mayStart(from.clientAddress());
         var request = new ExchangeRequest(from.sessionId(), message.content(), message.clientId(), from.author(),
                 message.hasClientId() ? from.clientKey(message.clientId()) : from.nextIdempotencyKey(),
-                from.connectionId(), now);
+                from.from(), now);
         from.afterPreviousWrite(() -> log.append(request, mayStartSession)).whenComplete((stored, failure) -> {
             from.finishWrite(size);
             try {
@@ -121,7 +121,8 @@ public class MessageIntake {
                     feeds.stored(from.sessionId(), stored);
                 }
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "answering a message failed in session " + from.sessionId(), e);
+                LOG.log(Level.WARNING, "answering a message failed in session " + from.sessionId() + " "
+                        + from.logText(), e);
             }
         });
     }
@@ -143,9 +144,9 @@ public class MessageIntake {
     }
 
     private void answerUnstored(ChatConnection to, InboundMessage message, long number, long now) {
-        var sent = new ChatMessage(message.content(), now, true, to.sessionId(), null, to.connectionId());
+        var sent = new ChatMessage(message.content(), now, true, to.sessionId(), null, to.from());
         var reply = new ChatMessage(ReplyText.of(number, message.content()), now, false, to.sessionId(), null,
-                to.connectionId());
+                to.from());
         to.send(frames.toJson(MessageFrame.unstored(sent, message.clientId())));
         to.send(frames.toJson(MessageFrame.unstored(reply, message.clientId())));
     }

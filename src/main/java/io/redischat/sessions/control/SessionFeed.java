@@ -188,7 +188,8 @@ final class SessionFeed implements LiveExchanges.Listener {
             member.epoch = epoch;
             connection.sendConnected(frames.toJson(ConnectedFrame.persisted(sessionId, epoch,
                     recent.isEmpty() ? null : recent.lastKey(), resume == null ? null : Boolean.FALSE,
-                    resume == null ? null : 0, maxMessageBytes, instance, connection.connectionId())));
+                    resume == null ? null : 0, maxMessageBytes, instance, connection.connectionId(),
+                    connection.subject())));
             return;
         }
         StreamPosition top = history.top();
@@ -206,7 +207,8 @@ final class SessionFeed implements LiveExchanges.Listener {
         member.epoch = top.epoch();
         member.seq = top.seq();
         connection.sendConnected(frames.toJson(ConnectedFrame.persisted(sessionId, top.epoch(), top.seq(), recovered,
-                resume == null ? null : replay.size(), maxMessageBytes, instance, connection.connectionId())));
+                resume == null ? null : replay.size(), maxMessageBytes, instance, connection.connectionId(),
+                    connection.subject())));
         for (ChatMessage message : replay) {
             ClientTag client = history.clientTagOf(message);
             connection.send(frames.toJson(MessageFrame.stored(message, top.epoch(),

@@ -7,24 +7,25 @@ import jakarta.json.bind.annotation.JsonbPropertyOrder;
  * persisted session it carries the epoch and last seq; after a reconnect with {@code since}, {@code recovered} says
  * whether every missed message follows ({@code replayed} of them) or the client should refetch the history.
  * {@code instance} names the application instance the socket is on (for operators, and tests behind a proxy);
- * {@code connectionId} names this socket: the {@code from} of the messages it sends.
+ * {@code connectionId} names this socket; {@code subject}, with access control, is the subject of its token. The
+ * {@code from} of the messages it sends is the subject when there is one, else the connection id.
  */
 @JsonbPropertyOrder({"type", "sessionId", "persistence", "epoch", "lastSeq", "recovered", "replayed",
-        "maxMessageBytes", "instance", "connectionId"})
+        "maxMessageBytes", "instance", "connectionId", "subject"})
 public record ConnectedFrame(String type, String sessionId, boolean persistence, String epoch, Long lastSeq,
                              Boolean recovered, Integer replayed, int maxMessageBytes, String instance,
-                             String connectionId) {
+                             String connectionId, String subject) {
 
     public static ConnectedFrame unpersisted(String sessionId, int maxMessageBytes, String instance,
-                                             String connectionId) {
+                                             String connectionId, String subject) {
         return new ConnectedFrame("connected", sessionId, false, null, null, null, null, maxMessageBytes, instance,
-                connectionId);
+                connectionId, subject);
     }
 
     public static ConnectedFrame persisted(String sessionId, String epoch, Long lastSeq, Boolean recovered,
                                            Integer replayed, int maxMessageBytes, String instance,
-                                           String connectionId) {
+                                           String connectionId, String subject) {
         return new ConnectedFrame("connected", sessionId, true, epoch, lastSeq, recovered, replayed, maxMessageBytes,
-                instance, connectionId);
+                instance, connectionId, subject);
     }
 }

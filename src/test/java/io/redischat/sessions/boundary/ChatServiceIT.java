@@ -280,6 +280,11 @@ class ChatServiceIT {
             assertEquals("invalid_message", socket.nextJson().getString("code"));
             socket.send("{\"content\": \"\"}");
             assertEquals("empty_message", socket.nextJson().getString("code"));
+            // a token-holding client against a server without access control: told so, not taken for a message
+            socket.send("{\"type\": \"auth\", \"token\": \"a.b.c\"}");
+            JsonObject auth = socket.nextJson();
+            assertEquals("invalid_message", auth.getString("code"));
+            assertEquals("access control is off: no token is needed", auth.getString("message"));
 
             socket.send("<script>alert(1)</script> still fine");
             List<JsonObject> frames = socket.nextJson(2);

@@ -14,6 +14,7 @@ import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 
+import io.redischat.sessions.entity.ClientIdentity;
 import io.redischat.sessions.entity.ExchangeRequest;
 import io.redischat.sessions.entity.MessageFrame;
 import io.redischat.sessions.entity.ResumePoint;
@@ -75,8 +76,8 @@ final class FeedHarness {
                         case "getId" -> "socket";
                         default -> null;
                     });
-            connection = new ChatConnection(socket, SESSION, "unknown", true, 1 << 20, author,
-                    MemoryBudget.UNLIMITED);
+            connection = new ChatConnection(socket, SESSION, new ClientIdentity("unknown", author, null), true,
+                    1 << 20, MemoryBudget.UNLIMITED);
         }
 
         JsonObject connected() {

@@ -11,6 +11,7 @@ import jakarta.websocket.Session;
 import org.junit.jupiter.api.Test;
 
 import io.redischat.security.control.AddressBuckets;
+import io.redischat.sessions.entity.ClientIdentity;
 
 class MemoryBudgetTest {
 
@@ -19,7 +20,7 @@ class MemoryBudgetTest {
     ChatConnection connection() {
         Session socket = (Session) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Session.class},
                 (proxy, method, args) -> method.getName().equals("isOpen") ? Boolean.TRUE : null);
-        return new ChatConnection(socket, "s", "10.0.0.1", true, 1 << 20, null, budget);
+        return new ChatConnection(socket, "s", new ClientIdentity("10.0.0.1", null, null), true, 1 << 20, budget);
     }
 
     @Test

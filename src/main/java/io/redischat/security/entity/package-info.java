@@ -1,0 +1,4 @@
+/**
+ * Who a verified token says the caller is and which sessions it may use.
+ */
+package io.redischat.security.entity;
