@@ -70,10 +70,16 @@ describe('authors', () => {
     }
 
     test('another client\'s label is short and stable per connection id', () => {
-        assert.match(authorOf({ isSent: true, from: 'conn-9' }, own).label, /^client [0-9a-f]{4}$/);
+        assert.match(authorOf({ isSent: true, from: '9c41e07a2b' }, own).label, /^client [0-9a-f]{4}$/);
         assert.equal(shortLabel('conn-9'), shortLabel('conn-9'));
         assert.notEqual(shortLabel('conn-9'), shortLabel('conn-8'));
         assert.equal(shortLabel(''), '811c');
+    });
+
+    test('with access control another client is named by its token\'s subject, cut when long', () => {
+        assert.equal(authorOf({ isSent: true, from: 'bob@example.com' }, own).label, 'bob@example.com');
+        assert.equal(authorOf({ isSent: true, from: 'x'.repeat(60) }, own).label, `${'x'.repeat(39)}…`);
+        assert.equal(authorOf({ isSent: true, from: 'alice' }, ['alice']).kind, 'you');
     });
 
     test('withAuthors keeps the messages and adds the author', () => {

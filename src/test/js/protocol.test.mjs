@@ -611,8 +611,8 @@ describe('who wrote a message (connectionId and from)', () => {
         connect(chat, { connectionId: 'conn-mine' });
         chat.receive(stored(1, 'mine', { from: 'conn-mine' }));
         chat.receive(stored(2, 'Message #1: mine', { from: 'conn-mine' }));
-        chat.receive(stored(3, 'theirs', { from: 'conn-theirs' }));
-        chat.receive(stored(4, 'Message #2: theirs', { from: 'conn-theirs' }));
+        chat.receive(stored(3, 'theirs', { from: '7e3a90c1' }));
+        chat.receive(stored(4, 'Message #2: theirs', { from: '7e3a90c1' }));
         chat.receive(stored(5, 'old server', {}));
         const shown = lines(chat);
         assert.equal(shown[0], 'you: mine');
@@ -620,7 +620,7 @@ describe('who wrote a message (connectionId and from)', () => {
         assert.match(shown[2], /^client [0-9a-f]{4}: theirs$/);
         assert.equal(shown[3], 'server: Message #2: theirs');
         assert.equal(shown[4], 'you: old server', 'no from: as the UI always showed it');
-        chat.receive(stored(7, 'theirs again', { from: 'conn-theirs' }));
+        chat.receive(stored(7, 'theirs again', { from: '7e3a90c1' }));
         assert.equal(lines(chat)[5].split(':')[0], shown[2].split(':')[0], 'the same author, the same label');
     });
 
@@ -640,7 +640,7 @@ describe('who wrote a message (connectionId and from)', () => {
         const effects = connect(chat, { connectionId: 'conn-after-reload', recovered: true });
         answer(chat, effects, history([
             rest(1, 'before', { from: 'conn-before-reload' }), rest(2, 'Message #1: before', { from: 'conn-before-reload' }),
-            rest(3, 'someone else', { from: 'conn-x' }), rest(4, 'Message #2: someone else', { from: 'conn-x' }),
+            rest(3, 'someone else', { from: '5d20b7f4' }), rest(4, 'Message #2: someone else', { from: '5d20b7f4' }),
             rest(5, 'stored by an old server'),
         ]));
         const shown = lines(chat);
@@ -659,4 +659,15 @@ describe('who wrote a message (connectionId and from)', () => {
         chat.receive(stored(2, 'Message #1: a'));
         assert.deepEqual(lines(chat), ['you: a', 'server: Message #1: a']);
     });
+});
+
+test('with access control the token\'s subject joins this page\'s own ids, so its messages are "you" on every device', () => {
+    const { chat, session } = protocol();
+    connect(chat, { connectionId: 'a1b2', subject: 'alice' });
+    assert.ok(chat.ownConnectionIds.includes('alice'));
+    assert.ok(session.connectionIds.includes('alice'));
+    const [mine, theirs] = withAuthors([{ isSent: true, from: 'alice' }, { isSent: true, from: 'bob' }],
+        chat.ownConnectionIds);
+    assert.equal(mine.author.kind, 'you');
+    assert.equal(theirs.author.label, 'bob');
 });

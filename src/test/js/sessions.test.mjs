@@ -117,7 +117,7 @@ describe('connection ids of this browser', () => {
     test('stored lists are cleaned up', () => {
         assert.deepEqual(validConnectionIds(undefined), []);
         assert.deepEqual(validConnectionIds('c1'), []);
-        assert.deepEqual(validConnectionIds(['c1', 7, '', 'c1', 'c2', 'x'.repeat(129)]), ['c1', 'c2']);
+        assert.deepEqual(validConnectionIds(['c1', 7, '', 'c1', 'c2', 'x'.repeat(257)]), ['c1', 'c2']);
         assert.equal(validConnectionIds(Array.from({ length: 80 }, (_, i) => `c${i}`)).length, MAX_CONNECTION_IDS);
     });
 });

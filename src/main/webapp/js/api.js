@@ -1,6 +1,8 @@
 // The service's REST API, addressed relative to this page so the UI works wherever it is
 // mounted (/chat/ directly, or behind a proxy that serves it at /chat/).
 
+import { accessToken, authHeaders } from './access.js';
+
 const TIMEOUT_MS = 5000;
 
 /**
@@ -10,7 +12,7 @@ const TIMEOUT_MS = 5000;
 async function getJson(path) {
     try {
         const response = await fetch(new URL(path, document.baseURI), {
-            headers: { Accept: 'application/json' },
+            headers: { Accept: 'application/json', ...authHeaders(accessToken()) },
             cache: 'no-store',
             signal: AbortSignal.timeout(TIMEOUT_MS),
         });
@@ -54,7 +56,8 @@ export async function fetchRedisStatus() {
  * What Redis holds for a session.
  * @returns {Promise<{ok: true, messages: object[], epoch: string|null, lastSeq: number|null,
  *                    ttlRemaining: number|null, emptyReason: string|null}
- *                  | {ok: false, status: number, error: string}>}
+ *                  | {ok: false, status: number, error: string}>} status 401/403: the access token is
+ *                    missing, not accepted, or does not allow this session
  */
 export async function fetchSessionMessages(sessionId) {
     const { status, body } = await getJson(`api/sessions/${encodeURIComponent(sessionId)}/messages/`);

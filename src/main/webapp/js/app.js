@@ -2,6 +2,7 @@
 // (redis-status.js) and other tabs (tabsync.js) to the views, the socket, the store and the API.
 // The decisions are made in those modules; this file carries them out and holds what is open.
 
+import { accessToken, setAccessToken } from './access.js';
 import { fetchRedisStatus, fetchSessionMessages } from './api.js';
 import { withAuthors } from './conversation.js';
 import { ChatProtocol, authorSecret, clientIdSource, serverLimits } from './protocol.js';
@@ -11,7 +12,7 @@ import { ChatSocket } from './socket.js';
 import * as store from './store.js';
 import { changedParts, mergeSessions } from './tabsync.js';
 import {
-    AddSessionForm, ChatView, SessionListView, renderPersistenceHint, renderRedisStatus,
+    AccessTokenForm, AddSessionForm, ChatView, SessionListView, renderPersistenceHint, renderRedisStatus,
 } from './views.js';
 
 const narrowScreen = window.matchMedia('(max-width: 899px)');
@@ -55,6 +56,7 @@ const sessionList = new SessionListView({
 });
 const chatView = new ChatView({ onSend: sendMessage });
 const addForm = new AddSessionForm({ onAdd: addSession });
+const accessForm = new AccessTokenForm({ onToken: useAccessToken });
 const persistenceSelect = document.getElementById('persistence');
 
 function render(chat) {
@@ -193,6 +195,8 @@ function selectSession(id, { focus = true } = {}) {
             onFrame: (frame) => active?.chat === chat && run(chat, chat.receive(frame)),
             onState: (detail) => showConnection(chat, detail),
             onOpen: (resume) => active?.chat === chat && chat.opened(resume),
+            accessToken,
+            onAuthRequired: () => accessForm.ask('Paste your token to join this session.'),
         });
         active = { chat, socket };
         settings.activeSessionId = id;
@@ -218,10 +222,28 @@ function showConnection(chat, detail) {
     const effects = chat.connectionChanged(detail);
     chatView.setConnection(detail);
     sessionList.setConnection(chat.session.id, detail.state);
-    if (detail.state === 'refused') {
+    if (detail.state === 'refused' && detail.auth) {
+        chatView.setNotice(`Access token needed: ${detail.reason}. Paste a token under Access to join.`, 'error');
+        accessForm.ask(detail.reason);
+    } else if (detail.state === 'refused') {
         chatView.setNotice(`The server refused this session: ${detail.reason}`, 'error');
     }
     run(chat, effects);
+}
+
+/** The user pasted a token: kept for this tab, and the open session reconnects with it. */
+function useAccessToken(text) {
+    const error = setAccessToken(text);
+    if (error) {
+        return error;
+    }
+    accessForm.inUse();
+    const id = active?.chat.session.id;
+    if (id) {
+        closeActive();
+        selectSession(id);
+    }
+    return null;
 }
 
 function sendMessage(text) {
@@ -243,6 +265,9 @@ async function loadHistory(chat, ticket) {
     showBusy(chat);
     try {
         const result = await fetchSessionMessages(chat.session.id);
+        if (result.status === 401 || result.status === 403) {
+            accessForm.ask(result.error);
+        }
         const latest = chat.isLatestHistoryRead(ticket) && chats.get(chat.session.id) === chat;
         run(chat, chat.historyAnswered(result, ticket, latest));
     } finally {
@@ -278,6 +303,9 @@ async function refreshFromRedis(id) {
         } else if (result.status === 503) {
             sessionList.setRedisResult(id, { kind: 'error', reason: 'redis_down' });
             redisStatus.poll();
+        } else if (result.status === 401 || result.status === 403) {
+            sessionList.setRedisResult(id, { kind: 'error', error: `access token: ${result.error}` });
+            accessForm.ask(result.error);
         } else {
             sessionList.setRedisResult(id, { kind: 'error', error: result.error });
         }
@@ -331,6 +359,9 @@ function tick() {
 }
 
 renderRedisStatus(null);
+if (accessToken()) {
+    accessForm.inUse();
+}
 chatView.show(null);
 sessionList.sync(sessions, null);
 showTtls();

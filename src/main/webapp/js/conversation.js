@@ -116,7 +116,8 @@ export function shortLabel(connectionId) {
  * Who wrote a message, as this page sees it: {kind: 'you'|'other'|'server', label}.
  * The server's replies are the server's. A user message is ours when its `from` is one of the
  * connection ids this browser had for the session, or when it has no `from` at all (stored by an
- * older server, or still on its way): what the UI always did. Any other `from` is another client.
+ * older server, or still on its way): what the UI always did. Any other `from` is another client:
+ * a connection id is shown as a short stable label, a token's subject (access control) as itself.
  */
 export function authorOf(message, ownConnectionIds = []) {
     if (!message.isSent) {
@@ -124,6 +125,10 @@ export function authorOf(message, ownConnectionIds = []) {
     }
     if (typeof message.from !== 'string' || message.from === '' || ownConnectionIds.includes(message.from)) {
         return { kind: 'you', label: 'you' };
+    }
+    if (!/^[0-9a-f]{1,16}$/.test(message.from)) {
+        const subject = message.from.length > 40 ? `${message.from.slice(0, 39)}…` : message.from;
+        return { kind: 'other', label: subject };
     }
     return { kind: 'other', label: `client ${shortLabel(message.from)}` };
 }

@@ -206,6 +206,10 @@ export class ChatProtocol {
                 effects.push(SESSION_CHANGED);
             }
         }
+        // with access control the token's subject is the `from` of this page's messages, on every device
+        if (typeof frame.subject === 'string' && rememberConnection(this.session, frame.subject)) {
+            effects.push(SESSION_CHANGED);
+        }
         if (Number.isSafeInteger(frame.maxMessageBytes) && frame.maxMessageBytes > 0) {
             this.#limits.maxMessageBytes = frame.maxMessageBytes;
         }

@@ -19,7 +19,8 @@ export function isValidEpoch(epoch) {
 /** How many connection ids a card remembers (the newest): older messages of this browser then show as another client's. */
 export const MAX_CONNECTION_IDS = 50;
 
-const isConnectionId = (id) => typeof id === 'string' && id.length > 0 && id.length <= 128;
+// a connection id, or with access control the token's subject (up to 256 characters)
+const isConnectionId = (id) => typeof id === 'string' && id.length > 0 && id.length <= 256;
 
 /** A stored list of connection ids cleaned up: strings only, no repeats, the newest MAX_CONNECTION_IDS. */
 export function validConnectionIds(ids) {

@@ -3,6 +3,8 @@
 // or refused by the server (1008: invalid session id or parameter). Every attempt asks the
 // caller where to resume from, so a reconnect only gets what this page has not seen yet.
 
+import { authFrame, isAuthRefusal } from './access.js';
+
 const BACKOFF_START_MS = 500;
 const BACKOFF_MAX_MS = 30_000;
 
@@ -51,7 +53,8 @@ export function backoffDelay(attempt) {
  *  connecting   {attempt, reconnect}  attempt 1, 2, ... since the last open connection
  *  open         {}
  *  waiting      {attempt, retryAt, reason, code}  (dropped or failed; attempt is the next one, at retryAt)
- *  refused      {reason, code}        (the server will not take this session; no retry)
+ *  refused      {reason, code, auth}  (the server will not take this session; no retry; auth: for want of
+ *                                     a valid access token)
  *  closed       {}                    (closed by us)
  */
 export class ChatSocket {
@@ -62,6 +65,8 @@ export class ChatSocket {
     #onFrame;
     #onState;
     #onOpen;
+    #accessToken;
+    #onAuthRequired;
     #socket = null;
     #attempt = 0;
     #tooSlow = 0; // 1013 closes in a row: each one backs off further, though the socket had opened
@@ -71,7 +76,14 @@ export class ChatSocket {
     #state = 'closed';
     #onlineListener = () => this.#state === 'waiting' && this.#connectNow();
 
-    constructor({ sessionId, redisPersistence, authorSecret = null, resumeFrom, onFrame, onState, onOpen }) {
+    /**
+     * accessToken() gives the token to answer the server's auth_required with (null: none);
+     * onAuthRequired() is told when the server asks for one and there is none.
+     */
+    constructor({
+        sessionId, redisPersistence, authorSecret = null, resumeFrom, onFrame, onState, onOpen,
+        accessToken = () => null, onAuthRequired = () => {},
+    }) {
         this.#sessionId = sessionId;
         this.#redisPersistence = redisPersistence;
         this.#authorSecret = authorSecret;
@@ -79,6 +91,8 @@ export class ChatSocket {
         this.#onFrame = onFrame;
         this.#onState = onState;
         this.#onOpen = onOpen;
+        this.#accessToken = accessToken;
+        this.#onAuthRequired = onAuthRequired;
     }
 
     get state() {
@@ -151,7 +165,15 @@ export class ChatSocket {
             } catch {
                 return; // not ours to interpret
             }
-            if (frame && typeof frame === 'object') {
+            if (frame?.type === 'auth_required') {
+                // access control is on: the token goes first, before anything the page sends
+                const token = this.#accessToken();
+                if (token) {
+                    socket.send(authFrame(token));
+                } else {
+                    this.#onAuthRequired();
+                }
+            } else if (frame && typeof frame === 'object') {
                 this.#onFrame(frame);
             }
         });
@@ -164,7 +186,7 @@ export class ChatSocket {
                 ? 'connection lost' : `closed (${event.code})`);
             if (event.code === 1008) {
                 this.#stopped = true;
-                this.#setState('refused', { reason, code: event.code });
+                this.#setState('refused', { reason, code: event.code, auth: isAuthRefusal(event.code, reason) });
                 return;
             }
             // 1013: the server dropped us for reading too slowly; coming straight back would only repeat that

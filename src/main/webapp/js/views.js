@@ -551,3 +551,43 @@ export class AddSessionForm {
         this.#input.focus();
     }
 }
+
+/**
+ * The access token field: hidden until the server asks for a token (or one is in use), so a
+ * server without access control never shows it.
+ */
+export class AccessTokenForm {
+    #panel = document.getElementById('access-panel');
+    #form = document.getElementById('access-form');
+    #input = document.getElementById('access-token');
+    #hint = document.getElementById('access-hint');
+    #error = document.getElementById('access-error');
+
+    /** onToken(text) returns an error text, or null when the token was taken. */
+    constructor({ onToken }) {
+        this.#form.addEventListener('submit', (event) => {
+            event.preventDefault();
+            const error = onToken(this.#input.value);
+            this.#error.textContent = error ?? '';
+            if (!error) {
+                this.#input.value = '';
+            }
+        });
+    }
+
+    /** The server wants a token: why (its words), shown under the field; focus moves there. */
+    ask(reason) {
+        this.#panel.hidden = false;
+        this.#hint.textContent = 'This server needs an access token (a JWT from your identity provider). '
+            + 'It is kept in this tab only.';
+        this.#error.textContent = reason ?? '';
+        this.#input.focus();
+    }
+
+    /** A token is in use: the field stays, to replace it. */
+    inUse() {
+        this.#panel.hidden = false;
+        this.#hint.textContent = 'A token is in use in this tab. Paste another to replace it.';
+        this.#error.textContent = '';
+    }
+}

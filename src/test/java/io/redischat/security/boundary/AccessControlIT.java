@@ -23,9 +23,15 @@ import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.Select;
 
 import io.redischat.testsupport.Await;
 import io.redischat.testsupport.ChatSocket;
+import io.redischat.testsupport.ChromeBrowser;
 import io.redischat.testsupport.PayaraMicroProcess;
 import io.redischat.testsupport.RedisServerProcess;
 import io.redischat.testsupport.ServiceClient;
@@ -253,6 +259,37 @@ class AccessControlIT {
             renewed.send("{\"type\":\"auth\",\"token\":\"" + token("mallory", 60) + "\"}");
             ChatSocket.Closed switched = renewed.awaitClose(Duration.ofSeconds(5));
             assertEquals(1008, switched.code());
+        }
+    }
+
+    @Test
+    void theUiAsksForATokenWhenTheServerWantsOneAndJoinsWithIt() {
+        try (ChromeBrowser browser = ChromeBrowser.start()) {
+            ChromeDriver driver = browser.driver();
+            var wait = browser.waitUpTo(Duration.ofSeconds(15));
+            driver.get(service.base().toString());
+            wait.until(d -> "up".equals(d.findElement(By.id("redis-status")).getAttribute("data-state")));
+            assertFalse(driver.findElement(By.id("access-panel")).isDisplayed(), "no token field until one is asked");
+            new Select(driver.findElement(By.id("persistence"))).selectByVisibleText("Redis");
+            driver.findElement(By.id("session-id")).sendKeys("ui-auth-" + System.nanoTime(), Keys.ENTER);
+
+            wait.until(d -> d.findElement(By.id("access-panel")).isDisplayed());
+            // the server closes the socket that brought no token in time, and the chat says why
+            wait.until(d -> d.findElement(By.id("chat-notice")).getText().startsWith("Access token needed"));
+            WebElement input = driver.findElement(By.id("access-token"));
+            input.sendKeys("my password", Keys.ENTER);
+            wait.until(d -> d.findElement(By.id("access-error")).getText().contains("not a token"));
+
+            String token = token("frank", 120);
+            input.clear();
+            input.sendKeys(token, Keys.ENTER);
+            driver.findElement(By.id("message-input")).sendKeys("hello with a token", Keys.ENTER);
+            wait.until(d -> d.findElement(By.id("messages")).getText().contains("Message #1: hello with a token"));
+            browser.screenshot("access-token-joined");
+            assertEquals(token, driver.executeScript("return sessionStorage.getItem('redis-chat.access-token')"));
+            assertFalse(String.valueOf(driver.executeScript("return JSON.stringify(localStorage)")).contains(token),
+                    "a credential is kept in the tab only");
+            assertEquals(List.of(), browser.pageProblems());
         }
     }
 }
