@@ -66,7 +66,7 @@ public class TokenVerifier {
             "RS256", "SHA256withRSA", "RS384", "SHA384withRSA", "RS512", "SHA512withRSA",
             "ES256", "SHA256withECDSAinP1363Format", "ES384", "SHA384withECDSAinP1363Format",
             "ES512", "SHA512withECDSAinP1363Format");
-    private static final Duration RELOAD_AT_MOST_EVERY = Duration.ofSeconds(30);
+    static final Duration RELOAD_AT_MOST_EVERY = Duration.ofSeconds(30);
 
     @Inject
     @ConfigProperties
@@ -83,6 +83,7 @@ public class TokenVerifier {
     private Duration clockSkew;
     private Clock clock;
     private String keyLocation;
+    private Duration reloadAtMostEvery = RELOAD_AT_MOST_EVERY;
     private volatile Instant keysLoadedAt = Instant.MIN;
 
     TokenVerifier() {
@@ -97,6 +98,15 @@ public class TokenVerifier {
         this.audiences = audiences;
         this.clockSkew = clockSkew;
         this.clock = clock;
+    }
+
+    /** A verifier whose keys come from a location, re-read at most this often for a key id it lacks. */
+    static TokenVerifier fromLocation(String location, String algorithm, Duration reloadAtMostEvery, Clock clock) {
+        var verifier = new TokenVerifier(load(location), algorithm, null, Set.of(), Duration.ZERO, clock);
+        verifier.keyLocation = location;
+        verifier.reloadAtMostEvery = reloadAtMostEvery;
+        verifier.keysLoadedAt = Instant.now();
+        return verifier;
     }
 
     @PostConstruct
@@ -243,10 +253,10 @@ public class TokenVerifier {
     private PublicKey keyFor(String kid) {
         PublicKey key = keys.forKeyId(kid);
         if (key == null && keyLocation != null && kid != null
-                && Instant.now().isAfter(keysLoadedAt.plus(RELOAD_AT_MOST_EVERY))) {
+                && Instant.now().isAfter(keysLoadedAt.plus(reloadAtMostEvery))) {
             // a key id not seen yet: the issuer may have rotated its keys
             synchronized (this) {
-                if (Instant.now().isAfter(keysLoadedAt.plus(RELOAD_AT_MOST_EVERY))) {
+                if (Instant.now().isAfter(keysLoadedAt.plus(reloadAtMostEvery))) {
                     keysLoadedAt = Instant.now();
                     try {
                         keys = load(keyLocation);

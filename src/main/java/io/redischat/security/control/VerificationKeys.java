@@ -38,12 +38,18 @@ record VerificationKeys(Map<String, PublicKey> byId) {
         byId = Map.copyOf(byId);
     }
 
-    /** The key for a token's {@code kid}: that one, or the only key when there is one. */
+    /**
+     * The key for a token's {@code kid}: that one; else a key without an id when there is one, or the only key when
+     * the token names none. A kid the keys lack finds nothing, so the caller can read the keys again.
+     */
     PublicKey forKeyId(String kid) {
         if (kid != null && byId.containsKey(kid)) {
             return byId.get(kid);
         }
-        return byId.size() == 1 ? byId.values().iterator().next() : null;
+        if (byId.containsKey(ANY)) {
+            return byId.get(ANY);
+        }
+        return kid == null && byId.size() == 1 ? byId.values().iterator().next() : null;
     }
 
     static VerificationKeys parse(String text) {

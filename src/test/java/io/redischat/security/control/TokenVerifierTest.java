@@ -182,4 +182,39 @@ class TokenVerifierTest {
         assertEquals(1, VerificationKeys.parse(bareDer).byId().size());
         assertThrows(IllegalArgumentException.class, () -> VerificationKeys.parse("not a key"));
     }
+
+    @Test
+    void aJwkSetServedOverHttpIsReadAgainWhenATokenNamesANewKey() throws Exception {
+        var served = new java.util.concurrent.atomic.AtomicReference<>("{\"keys\":[" + RSA.publicJwk() + "]}");
+        var requests = new java.util.concurrent.atomic.AtomicInteger();
+        var server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/jwks", exchange -> {
+            requests.incrementAndGet();
+            byte[] body = served.get().getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        try {
+            var verifier = TokenVerifier.fromLocation("http://127.0.0.1:" + server.getAddress().getPort() + "/jwks",
+                    "RS256", Duration.ofMillis(200), Clock.systemUTC());
+            assertEquals("alice", verifier.verify(RSA.forSubject("alice", 60)).subject());
+            // the issuer rotates to a new key: a token under it is refused until the set is read again
+            served.set("{\"keys\":[" + RSA.publicJwk() + "," + OTHER_RSA.publicJwk() + "]}");
+            String rotated = OTHER_RSA.forSubject("bob", 60);
+            assertEquals("token signature is not valid", rejection(verifier, rotated));
+            assertEquals(1, requests.get(), "not read again within the interval");
+            Thread.sleep(250);
+            assertEquals("bob", verifier.verify(rotated).subject());
+            assertEquals(2, requests.get());
+            for (int i = 0; i < 20; i++) {
+                rejection(verifier, RSA.sign("{\"alg\":\"RS256\",\"kid\":\"k-" + i + "\"}", claims()));
+            }
+            assertTrue(requests.get() <= 3, "unknown key ids cannot make it hammer the issuer: " + requests.get());
+        } finally {
+            server.stop(0);
+        }
+    }
 }
