@@ -172,6 +172,75 @@ class RedisFailureIT {
         }
     }
 
+    @Test
+    @Order(3)
+    void membersJoiningWhileRedisDiesGetEveryMessageStoredAfterItIsBack() throws Exception {
+        String session = "joiners-" + System.nanoTime();
+        try (ChatSocket writer = service.persistentSocket(session)) {
+            var streaming = new java.util.concurrent.atomic.AtomicBoolean(true);
+            CompletableFuture<Void> stream = CompletableFuture.runAsync(() -> {
+                for (int i = 0; streaming.get(); i++) {
+                    writer.send("during " + i);
+                    Await.pause(30);
+                }
+            });
+            Await.pause(300);
+            redis.kill();
+            // they join while Redis is gone: their place cannot be read; some send from onopen
+            List<CompletableFuture<ChatSocket>> joining = new ArrayList<>();
+            // the writer and five joiners: the instance's limit of six sockets per session
+            for (int i = 0; i < 5; i++) {
+                joining.add(i % 2 == 0
+                        ? ChatSocket.connectSendingOnOpen(service.webSocketUri(session, "redis_persistence=true"),
+                                "{\"content\":\"hello from joiner " + i + "\",\"clientId\":\"j" + i + "\"}")
+                        : CompletableFuture.supplyAsync(() -> ChatSocket.connect(
+                                service.webSocketUri(session, "redis_persistence=true"))));
+                Await.pause(60);
+            }
+            List<ChatSocket> joiners = new ArrayList<>();
+            for (var join : joining) {
+                joiners.add(join.get(15, java.util.concurrent.TimeUnit.SECONDS).awaitConnected());
+            }
+            redis.launch(); // empty: the session's history starts over
+            streaming.set(false);
+            stream.join();
+            writer.sendUntilStored("back");
+            List<String> after = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                String content = "after " + i;
+                JsonObject stored = writer.sendOnce(content);
+                assertTrue(stored != null, content + " stored once Redis is back");
+                after.add(content);
+            }
+            for (int j = 0; j < joiners.size(); j++) {
+                ChatSocket joiner = joiners.get(j);
+                assertTrue(joiner.isOpen(), "joiner " + j + " still connected");
+                List<String> received = new ArrayList<>();
+                Set<String> places = new HashSet<>();
+                Await.until(() -> {
+                    String frame;
+                    while ((frame = joiner.nextFrame(Duration.ofMillis(50))) != null) {
+                        JsonObject json = ChatSocket.json(frame);
+                        if ("message".equals(json.getString("type")) && json.getBoolean("persisted")
+                                && json.getBoolean("isSent")) {
+                            received.add(json.getString("content"));
+                        }
+                        if ("message".equals(json.getString("type")) && json.getBoolean("persisted")) {
+                            assertTrue(places.add(json.getString("epoch") + "/" + json.getInt("seq")),
+                                    "delivered once: " + frame);
+                        }
+                    }
+                    return received.containsAll(after);
+                }, Duration.ofSeconds(15), Duration.ZERO, "joiner " + j + " gets every message stored after Redis is back");
+                int first = received.indexOf(after.get(0));
+                assertEquals(after, received.subList(first, first + after.size()), "joiner " + j + ": in order");
+                joiner.close();
+            }
+            System.out.printf("joined while Redis was down: %d sockets, each got the %d messages stored after it came"
+                    + " back, once and in order%n", joiners.size(), after.size());
+        }
+    }
+
     static long millisSince(long startedNanos) {
         return (System.nanoTime() - startedNanos) / 1_000_000;
     }
