@@ -15,6 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.redischat.testsupport.ChatSocket;
+import io.redischat.testsupport.Await;
 import io.redischat.testsupport.ReliabilityInstance;
 
 /** What keeps other sites out: the Origin check on the WebSocket and the headers on the pages. */
@@ -80,6 +81,23 @@ class CrossSiteProtectionIT {
                 options.headers().map().toString());
         HttpResponse<String> wadl = send("GET", "/chat/api/application.wadl?detail=true");
         assertEquals(404, wadl.statusCode(), wadl.body());
+    }
+
+    @Test
+    void uriEscapesThatAreNoEscapesCannotFloodTheLog() throws Exception {
+        int before = instance.app().log().length();
+        for (int i = 0; i < 30; i++) {
+            try (var socket = new java.net.Socket("127.0.0.1", instance.app().port())) {
+                socket.getOutputStream().write(("GET /chat/api/sessions/%/messages/ HTTP/1.1\r\nHost: localhost\r\n"
+                        + "Connection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                socket.getInputStream().readAllBytes();
+            }
+        }
+        Await.pause(500);
+        String log = instance.app().log().substring(before);
+        assertFalse(log.contains("URLDecoder"), "no stack traces: " + log);
+        long lines = log.lines().filter(line -> line.contains("URI has a '%' that is no escape")).count();
+        assertTrue(lines >= 1 && lines <= 3, lines + " log lines for 30 such requests: " + log);
     }
 
     private HttpResponse<String> send(String method, String path) throws Exception {
