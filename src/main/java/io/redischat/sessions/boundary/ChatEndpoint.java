@@ -91,6 +91,7 @@ public class ChatEndpoint {
 
     @OnOpen
     public void open(Session socket, @PathParam("session_id") String sessionId) {
+        IdleTimerBypass.apply(socket);
         if (!SessionIds.isValid(sessionId)) {
             refuse(socket, CloseCodes.VIOLATED_POLICY, "invalid_session_id", "invalid session id: " + SessionIds.RULE);
             return;

@@ -111,7 +111,12 @@ local function over()
 end
 if over() then
   while over() do
-    local oldest = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 32)
+    -- over by entries only (the steady state of a full session): read just the entries to drop, not a batch
+    local count = 32
+    if not (maxBytes > 0 and bytes > maxBytes) then
+      count = math.min(32, math.max(1, length - maxEntries))
+    end
+    local oldest = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', count)
     if #oldest == 0 then
       break
     end
