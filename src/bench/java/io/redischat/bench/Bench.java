@@ -1,0 +1,83 @@
+package io.redischat.bench;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code mvn -Pbench verify -Dbench.scenario=roundtrip[,openloop,limits,history,idle]}: starts Redis and the WAR on
+ * Payara Micro, runs the scenarios, writes {@code target/bench/results.{json,md}} and charts. See README "Benchmarks".
+ */
+public final class Bench {
+
+    static final List<String> SCENARIOS = List.of("roundtrip", "openloop", "limits", "history", "idle");
+
+    private final BenchConfig config;
+    private final List<RunResult> results = new ArrayList<>();
+
+    Bench(BenchConfig config) {
+        this.config = config;
+    }
+
+    public static void main(String[] args) throws Exception {
+        BenchConfig config = BenchConfig.fromSystemProperties();
+        List<RunResult> results = new Bench(config).run();
+        System.out.println(new Report(config.output(), Map.of()).markdown(results));
+        System.out.println("written to " + config.output().toAbsolutePath());
+    }
+
+    /** Runs the configured scenarios and writes the report; returns the results. */
+    public List<RunResult> run() throws IOException {
+        List<String> scenarios = config.scenarios().contains("all") ? SCENARIOS : config.scenarios();
+        for (String scenario : scenarios) {
+            if (!SCENARIOS.contains(scenario)) {
+                throw new IllegalArgumentException("bench.scenario: one or more of " + SCENARIOS + " or all, not " + scenario);
+            }
+        }
+        var started = Instant.now();
+        int maxConnections = Math.max(config.ints("connections", "1,50,500").stream().max(Integer::compare).orElse(1),
+                scenarios.contains("idle") ? config.integer("idle.connections", 10_000) : 0);
+        try (ChatServer server = ChatServer.start(config, maxConnections)) {
+            var scenarioRuns = new Scenarios(config, server, results);
+            for (String scenario : scenarios) {
+                log("scenario " + scenario);
+                switch (scenario) {
+                    case "roundtrip" -> scenarioRuns.roundTrips();
+                    case "openloop" -> scenarioRuns.openLoop();
+                    case "limits" -> scenarioRuns.limits();
+                    case "history" -> scenarioRuns.historyReads();
+                    case "idle" -> scenarioRuns.idleConnections();
+                    default -> throw new IllegalStateException(scenario);
+                }
+            }
+            var run = RunResult.ordered();
+            run.put("started", started.toString());
+            run.put("finished", Instant.now().toString());
+            run.put("target", server.name());
+            run.put("commit", commit());
+            run.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+            run.put("cores", Runtime.getRuntime().availableProcessors());
+            run.put("scenarios", String.join(",", scenarios));
+            run.put("note", "generator, server and Redis share this machine: compare ratios within one run");
+            new Report(config.output(), run).write(results);
+        }
+        return results;
+    }
+
+    static void log(String line) {
+        System.out.println("[bench " + Instant.now() + "] " + line);
+    }
+
+    private String commit() {
+        try {
+            Path base = config.basedir();
+            return io.redischat.testsupport.ExternalProcess.execute(base, java.time.Duration.ofSeconds(10),
+                    List.of("git", "describe", "--always", "--dirty")).output().trim();
+        } catch (RuntimeException e) {
+            return "unknown";
+        }
+    }
+}
