@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code mvn -Pbench verify -Dbench.scenario=roundtrip[,openloop,limits,history,idle]}: starts Redis and the WAR on
@@ -25,8 +24,7 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         BenchConfig config = BenchConfig.fromSystemProperties();
         List<RunResult> results = new Bench(config).run();
-        System.out.println(new Report(config.output(), Map.of()).markdown(results));
-        System.out.println("written to " + config.output().toAbsolutePath());
+        System.out.println("written to " + config.output().toAbsolutePath().resolve("results.md"));
     }
 
     /** Runs the configured scenarios and writes the report; returns the results. */
@@ -37,9 +35,14 @@ public final class Bench {
                 throw new IllegalArgumentException("bench.scenario: one or more of " + SCENARIOS + " or all, not " + scenario);
             }
         }
+        // charts are drawn off screen
+        System.setProperty("java.awt.headless", "true");
+        Report.clean(config.output());
         var started = Instant.now();
-        int maxConnections = Math.max(config.ints("connections", "1,50,500").stream().max(Integer::compare).orElse(1),
-                scenarios.contains("idle") ? config.integer("idle.connections", 10_000) : 0);
+        int maxConnections = java.util.stream.Stream.of("roundtrip", "openloop", "echo")
+                .flatMap(scenario -> config.ints(scenario + ".connections", "500").stream())
+                .mapToInt(Integer::intValue).max().orElse(500)
+                + (scenarios.contains("idle") ? config.integer("idle.connections", 10_000) : 0);
         try (ChatServer server = ChatServer.start(config, maxConnections)) {
             var scenarioRuns = new Scenarios(config, server, results);
             for (String scenario : scenarios) {

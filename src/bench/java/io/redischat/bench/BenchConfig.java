@@ -46,9 +46,17 @@ public record BenchConfig(
                 p.getOrDefault("server.heap", "1g"));
     }
 
-    /** A list property, or {@code defaults} (comma-separated) when it was not given. */
+    /**
+     * A list property, or {@code defaults} (comma-separated) when it was not given. A name such as
+     * {@code openloop.payload} falls back to {@code payload}: one scenario can be given its own list.
+     */
     public <T> List<T> list(String name, String defaults, Function<String, T> parse) {
-        return split(overrides.getOrDefault(name, defaults)).stream().map(parse).toList();
+        String value = overrides.get(name);
+        int dot = name.indexOf('.');
+        if (value == null && dot > 0) {
+            value = overrides.get(name.substring(dot + 1));
+        }
+        return split(value == null ? defaults : value).stream().map(parse).toList();
     }
 
     public List<Integer> ints(String name, String defaults) {
@@ -73,8 +81,8 @@ public record BenchConfig(
     }
 
     /** {@code on}/{@code off} (or true/false) as booleans. */
-    public List<Boolean> persistence(String defaults) {
-        return list("persistence", defaults, value -> switch (value.toLowerCase(java.util.Locale.ROOT)) {
+    public List<Boolean> persistence(String name, String defaults) {
+        return list(name, defaults, value -> switch (value.toLowerCase(java.util.Locale.ROOT)) {
             case "on", "true", "yes", "1" -> true;
             case "off", "false", "no", "0" -> false;
             default -> throw new IllegalArgumentException("bench.persistence: on or off, not " + value);

@@ -32,7 +32,7 @@ final class HistoryReads {
     List<RunResult> run() {
         List<Integer> sizes = config.ints("history.sizes", "10,100,1000");
         int largest = sizes.stream().max(Integer::compare).orElse(10);
-        int payload = config.ints("payload", "32").get(0);
+        int payload = config.ints("history.payload", "32").get(0);
         String session = fill((largest + 1) / 2, payload);
         var results = new ArrayList<RunResult>();
         for (int size : sizes) {

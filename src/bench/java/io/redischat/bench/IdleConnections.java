@@ -28,7 +28,7 @@ final class IdleConnections {
 
     RunResult run() {
         int count = config.integer("idle.connections", 10_000);
-        boolean persistence = config.persistence("off").get(0);
+        boolean persistence = config.persistence("idle.persistence", "off").get(0);
         long limit = openFilesLimit();
         if (limit > 0 && limit < count + 200L) {
             throw new IllegalStateException("bench.idle.connections=" + count + " needs a file-descriptor limit above "
@@ -67,7 +67,9 @@ final class IdleConnections {
             }
             double openSeconds = (System.nanoTime() - start) / 1e9;
             int open = count - failures.get();
-            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000_000L);
+            // let the server finish what opening started (sessions, subscriptions) before measuring
+            java.util.concurrent.locks.LockSupport.parkNanos(config.time("idle.settle", java.time.Duration.ofSeconds(2))
+                    .toNanos());
             long heapAfter = server.heapUsedAfterGcKib();
             long rssAfter = pid > 0 ? Probes.rssKib(pid) : -1;
             long stillOpen = connections.stream().filter(c -> !c.closed).count();

@@ -23,14 +23,14 @@ final class Scenarios {
 
     /** Closed-loop round trips over the matrix of persistence, connections, clients per session and payload. */
     void roundTrips() {
-        for (boolean persistence : config.persistence("on,off")) {
-            for (int connections : config.ints("connections", "1,50,500")) {
-                for (int perSession : config.ints("clientsPerSession", "1,50")) {
+        for (boolean persistence : config.persistence("roundtrip.persistence", "on,off")) {
+            for (int connections : config.ints("roundtrip.connections", "1,50,500")) {
+                for (int perSession : config.ints("roundtrip.clientsPerSession", "1,50")) {
                     // without persistence only the sender gets its frames: more clients per session change nothing
                     if (perSession > connections || (perSession > 1 && !persistence)) {
                         continue;
                     }
-                    for (int payload : config.ints("payload", "32,4096")) {
+                    for (int payload : config.ints("roundtrip.payload", "32,4096")) {
                         chat("roundtrip", load(persistence, connections, perSession, payload));
                     }
                 }
@@ -43,9 +43,9 @@ final class Scenarios {
      * scenario, or here first).
      */
     void openLoop() {
-        for (boolean persistence : config.persistence("on,off")) {
-            for (int connections : config.ints("connections", "50")) {
-                for (int payload : config.ints("payload", "32")) {
+        for (boolean persistence : config.persistence("openloop.persistence", "on,off")) {
+            for (int connections : config.ints("openloop.connections", "50")) {
+                for (int payload : config.ints("openloop.payload", "32")) {
                     Load closed = load(persistence, connections, 1, payload);
                     RunResult maximum = results.stream()
                             .filter(r -> r.scenario().equals("roundtrip") && r.label().equals(closed.label()))
@@ -62,8 +62,8 @@ final class Scenarios {
 
     void limits() throws IOException {
         try (var echo = new EchoServer()) {
-            for (int connections : config.ints("connections", "50")) {
-                for (int payload : config.ints("payload", "32")) {
+            for (int connections : config.ints("echo.connections", "50")) {
+                for (int payload : config.ints("echo.payload", "32")) {
                     record(new RoundTrips(echo.endpoint(), load(false, connections, 1, payload), Probes.none())
                             .run("echo"));
                 }
