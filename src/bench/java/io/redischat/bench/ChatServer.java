@@ -2,9 +2,6 @@ package io.redischat.bench;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +29,7 @@ final class ChatServer implements AutoCloseable {
     private final ExternalProcess payara;
     private final int externalRedisPort;
     private final Path runtimeDir;
+    private volatile int lastStatus = -1;
 
     private ChatServer(URI root, RedisServerProcess redis, ExternalProcess payara, int externalRedisPort,
             Path runtimeDir) {
@@ -148,14 +146,12 @@ final class ChatServer implements AutoCloseable {
     }
 
     private void awaitReady(Duration timeout) {
-        var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        var status = HttpRequest.newBuilder(root.resolve("api/redis/status/")).timeout(Duration.ofSeconds(2)).build();
         try {
-            payara.awaitReady(() -> payara.log().contains(DEPLOY_FAILED) || send(http, status) == 200, timeout,
-                    Duration.ofMillis(250), "Payara Micro ready at " + root);
+            payara.awaitReady(() -> payara.log().contains(DEPLOY_FAILED) || (lastStatus = status(root)) == 200,
+                    timeout, Duration.ofMillis(250), "Payara Micro ready at " + root);
         } catch (IllegalStateException e) {
             close();
-            throw e;
+            throw new IllegalStateException("the last status answer was " + lastStatus + "; see " + payara.logFile(), e);
         }
         if (payara.log().contains(DEPLOY_FAILED)) {
             String log = payara.log();
@@ -164,14 +160,23 @@ final class ChatServer implements AutoCloseable {
         }
     }
 
-    private static int send(HttpClient http, HttpRequest request) {
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException notYet) {
+    /**
+     * The status code of {@code GET api/redis/status/} on a connection of its own (HTTP/1.1, closed after), or -1.
+     * Polling with the JDK HttpClient, which keeps its connection and offers HTTP/2, once waited three minutes past
+     * Payara's "ready" without a 200 (cause not found); a fresh plain connection per poll leaves nothing to keep.
+     */
+    static int status(URI root) {
+        try (var socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(root.getHost(), root.getPort()), 1000);
+            socket.setSoTimeout(2000);
+            socket.getOutputStream().write(("GET " + root.getPath() + "api/redis/status/ HTTP/1.1\r\nHost: "
+                    + root.getHost() + ":" + root.getPort() + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String line = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+            return line == null || !line.startsWith("HTTP/1.1 ") ? -1 : Integer.parseInt(line.substring(9, 12));
+        } catch (IOException | RuntimeException notYet) {
             return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 
