@@ -45,6 +45,10 @@ public final class Bench {
                 + (scenarios.contains("idle") ? config.integer("idle.connections", 10_000) : 0);
         try (ChatServer server = ChatServer.start(config, maxConnections)) {
             var scenarioRuns = new Scenarios(config, server, results);
+            java.time.Duration serverWarmup = config.time("server.warmup", java.time.Duration.ofSeconds(20));
+            if (!serverWarmup.isZero()) {
+                scenarioRuns.warmServer(serverWarmup);
+            }
             for (String scenario : scenarios) {
                 log("scenario " + scenario);
                 switch (scenario) {

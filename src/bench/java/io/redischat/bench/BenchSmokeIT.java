@@ -43,7 +43,8 @@ class BenchSmokeIT {
                 "redis.requests", "500",
                 "redis.clients", "4",
                 "server.heap", "512m",
-                "idle.settle", "0.2"));
+                "idle.settle", "0.2",
+                "server.warmup", "0"));
 
         List<RunResult> results = new Bench(BenchConfig.of(properties)).run();
 
