@@ -43,8 +43,8 @@ final class Report {
         try (var files = Files.list(directory)) {
             for (Path file : files.toList()) {
                 String name = file.getFileName().toString();
-                if (name.endsWith(".png") || name.startsWith("results.") || name.startsWith("payara-")
-                        && name.endsWith(".log")) {
+                if (name.endsWith(".png") || name.startsWith("results.") || (name.startsWith("payara-")
+                        || name.startsWith("wildfly-")) && name.endsWith(".log")) {
                     Files.delete(file);
                 }
             }
