@@ -43,7 +43,13 @@ public final class Bench {
                 .flatMap(scenario -> config.ints(scenario + ".connections", "500").stream())
                 .mapToInt(Integer::intValue).max().orElse(500)
                 + (scenarios.contains("idle") ? config.integer("idle.connections", 10_000) : 0);
-        try (ChatServer server = ChatServer.start(config, maxConnections)) {
+        String loadBefore = loadAverage();
+        ChatServer server = ChatServer.start(config, maxConnections);
+        // Ctrl-C: Payara (or WildFly) and Redis are processes of their own and would outlive this JVM
+        Thread stopServers = new Thread(server::close, "bench-stop-servers");
+        Runtime.getRuntime().addShutdownHook(stopServers);
+        String failure = null;
+        try {
             var scenarioRuns = new Scenarios(config, server, results);
             java.time.Duration serverWarmup = config.time("server.warmup", java.time.Duration.ofSeconds(20));
             if (!serverWarmup.isZero()) {
@@ -60,6 +66,11 @@ public final class Bench {
                     default -> throw new IllegalStateException(scenario);
                 }
             }
+        } catch (IOException | RuntimeException e) {
+            failure = e.toString();
+            throw e;
+        } finally {
+            // what was measured is written also when a later run failed
             var run = RunResult.ordered();
             run.put("started", started.toString());
             run.put("finished", Instant.now().toString());
@@ -67,11 +78,32 @@ public final class Bench {
             run.put("commit", commit());
             run.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
             run.put("cores", Runtime.getRuntime().availableProcessors());
+            run.put("load_average_before", loadBefore);
+            run.put("load_average_after", loadAverage());
             run.put("scenarios", String.join(",", scenarios));
             run.put("note", "generator, server and Redis share this machine: compare ratios within one run");
+            if (failure != null) {
+                run.put("failed", failure);
+            }
             new Report(config.output(), run).write(results);
+            server.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopServers);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs already
+            }
         }
         return results;
+    }
+
+    /** The 1, 5 and 15 minute load averages: other work on the machine shows here. */
+    static String loadAverage() {
+        try {
+            String[] fields = java.nio.file.Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     static void log(String line) {

@@ -205,7 +205,7 @@ final class ChatServer implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (process != null) {
             // standalone.sh does not pass SIGTERM on to its java: stop the children first
             var children = new ArrayList<ProcessHandle>();
