@@ -13,6 +13,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -48,6 +49,10 @@ public final class ChatConnection {
     private final boolean persistent;
     private final long sendBufferLimit;
     private final AtomicLong pendingSendBytes = new AtomicLong();
+    /** Sends the container finished: a client that takes frames makes this grow. */
+    private final AtomicLong completedSends = new AtomicLong();
+    /** Runs once when the frames waiting drop to a quarter of the send buffer (see {@link #whenDrained}). */
+    private final AtomicReference<Runnable> onDrained = new AtomicReference<>();
     private final AtomicInteger pendingWrites = new AtomicInteger();
     private final AtomicLong pendingWriteBytes = new AtomicLong();
     private final AtomicLong messageNumber = new AtomicLong();
@@ -213,6 +218,51 @@ public final class ChatConnection {
         }
     }
 
+    /**
+     * Whether a frame of {@code bytes} may be queued now while no more than half the send buffer waits; a frame always
+     * may when nothing waits. The session's feed sends more only while there is room, so that a client that reads
+     * slowly has at most half its buffer (plus one frame) queued and the buffer's limit is not reached.
+     */
+    boolean hasRoomFor(long bytes) {
+        long pending = pendingSendBytes.get();
+        return pending == 0 || pending + bytes <= sendBufferLimit / 2;
+    }
+
+    /**
+     * Runs {@code task} once, on the thread that completes a send, when no more than a quarter of the send buffer
+     * waits; at once if that is so already. A later call replaces a task that has not run.
+     */
+    void whenDrained(Runnable task) {
+        onDrained.set(task);
+        drained();
+    }
+
+    /** How many sends the container finished: unchanged for long while frames wait, the client is not reading. */
+    long completedSends() {
+        return completedSends.get();
+    }
+
+    /** The client took nothing of what waited for it for too long: closed with 1013, as when its buffer is full. */
+    void closeNotReading() {
+        closeLater(CloseReason.CloseCodes.TRY_AGAIN_LATER, "send buffer full: client is not reading");
+    }
+
+    private void sent(long size) {
+        pendingSendBytes.addAndGet(-size);
+        budget.releaseSend(size);
+        completedSends.incrementAndGet();
+        drained();
+    }
+
+    private void drained() {
+        if (pendingSendBytes.get() <= sendBufferLimit / 4) {
+            Runnable task = onDrained.getAndSet(null);
+            if (task != null) {
+                task.run();
+            }
+        }
+    }
+
     /** Queues a text frame; a client that lets more than the limit pile up is closed with 1013. */
     public void send(String text) {
         synchronized (this) {
@@ -245,13 +295,9 @@ public final class ChatConnection {
             budget.overdrawSend(size);
         }
         try {
-            socket.getAsyncRemote().sendText(text, result -> {
-                pendingSendBytes.addAndGet(-size);
-                budget.releaseSend(size);
-            });
+            socket.getAsyncRemote().sendText(text, result -> sent(size));
         } catch (RuntimeException e) {
-            pendingSendBytes.addAndGet(-size);
-            budget.releaseSend(size);
+            sent(size);
             LOG.log(Level.FINE, "send failed on " + id(), e);
         }
     }

@@ -72,7 +72,8 @@ public class SessionFeeds {
             SessionFeed joined = existing;
             if (joined == null) {
                 joined = new SessionFeed(sessionId, log, frames, new SerialTasks(pool),
-                        (millis, task) -> timer.schedule(task, millis, TimeUnit.MILLISECONDS), live.instanceId());
+                        (millis, task) -> timer.schedule(task, millis, TimeUnit.MILLISECONDS), live.instanceId(),
+                        new SessionFeed.Pacing(Math.max(1, limits.sendBufferBytes / 2), limits.sendTimeoutMs));
                 made[0] = joined;
             }
             joined.countIn();

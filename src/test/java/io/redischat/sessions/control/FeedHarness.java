@@ -42,7 +42,8 @@ final class FeedHarness {
         }
     };
     final FakeClock clock = new FakeClock();
-    final SessionFeed feed = new SessionFeed(SESSION, log, frames, new SerialTasks(Runnable::run), clock, "i1");
+    final SessionFeed feed = new SessionFeed(SESSION, log, frames, new SerialTasks(Runnable::run), clock, "i1",
+            SessionFeed.Pacing.UNBOUNDED);
 
     /** A client socket: the frames it was sent, as JSON. */
     static final class Client {
