@@ -51,8 +51,8 @@ public final class ChatConnection {
     private final AtomicLong pendingSendBytes = new AtomicLong();
     /** Sends the container finished: a client that takes frames makes this grow. */
     private final AtomicLong completedSends = new AtomicLong();
-    /** Runs once when the frames waiting drop to a quarter of the send buffer (see {@link #whenDrained}). */
-    private final AtomicReference<Runnable> onDrained = new AtomicReference<>();
+    /** Runs once when there is room again (see {@link #whenRoomFor}). */
+    private final AtomicReference<RoomWaiter> roomWaiter = new AtomicReference<>();
     private final AtomicInteger pendingWrites = new AtomicInteger();
     private final AtomicLong pendingWriteBytes = new AtomicLong();
     private final AtomicLong messageNumber = new AtomicLong();
@@ -224,17 +224,26 @@ public final class ChatConnection {
      * slowly has at most half its buffer (plus one frame) queued and the buffer's limit is not reached.
      */
     boolean hasRoomFor(long bytes) {
+        if (closing.get()) {
+            // its sends fail as it closes: that is no room, or the feed would go through the history for nothing
+            return false;
+        }
         long pending = pendingSendBytes.get();
         return pending == 0 || pending + bytes <= sendBufferLimit / 2;
     }
 
     /**
-     * Runs {@code task} once, on the thread that completes a send, when no more than a quarter of the send buffer
-     * waits; at once if that is so already. A later call replaces a task that has not run.
+     * Runs {@code task} once, on the thread that completes a send, when a frame of {@code bytes} fits in a quarter of
+     * the send buffer besides what waits, or nothing waits; at once if that is so already. Then {@link #hasRoomFor}
+     * says yes (unless something was sent since), and a socket that drains goes on in steps of a quarter buffer, not
+     * frame by frame. A later call replaces a task that has not run.
      */
-    void whenDrained(Runnable task) {
-        onDrained.set(task);
+    void whenRoomFor(long bytes, Runnable task) {
+        roomWaiter.set(new RoomWaiter(bytes, task));
         drained();
+    }
+
+    private record RoomWaiter(long bytes, Runnable task) {
     }
 
     /** How many sends the container finished: unchanged for long while frames wait, the client is not reading. */
@@ -255,11 +264,14 @@ public final class ChatConnection {
     }
 
     private void drained() {
-        if (pendingSendBytes.get() <= sendBufferLimit / 4) {
-            Runnable task = onDrained.getAndSet(null);
-            if (task != null) {
-                task.run();
-            }
+        RoomWaiter waiter = roomWaiter.get();
+        if (waiter == null || closing.get()) {
+            return;
+        }
+        long pending = pendingSendBytes.get();
+        if ((pending == 0 || pending + waiter.bytes() <= sendBufferLimit / 4)
+                && roomWaiter.compareAndSet(waiter, null)) {
+            waiter.task().run();
         }
     }
 
@@ -275,7 +287,7 @@ public final class ChatConnection {
     }
 
     private void transmit(String text) {
-        if (!socket.isOpen()) {
+        if (closing.get() || !socket.isOpen()) {
             return;
         }
         long size = text.getBytes(StandardCharsets.UTF_8).length;
@@ -313,6 +325,7 @@ public final class ChatConnection {
     }
 
     public void close(CloseReason.CloseCode code, String reason) {
+        closing.set(true);
         try {
             if (socket.isOpen()) {
                 socket.close(new CloseReason(code, reason));

@@ -320,8 +320,9 @@ final class SessionFeed implements LiveExchanges.Listener {
             }
             Known next;
             while ((next = recent.get(member.seq + 1)) != null) {
-                if (!member.connection.hasRoomFor(next.bytesFor(member.connection))) {
-                    waitForRoom(member);
+                long bytes = next.bytesFor(member.connection);
+                if (!member.connection.hasRoomFor(bytes)) {
+                    waitForRoom(member, bytes);
                     break;
                 }
                 member.seq++;
@@ -454,10 +455,10 @@ final class SessionFeed implements LiveExchanges.Listener {
      * The member's socket has no room for its next frame: it waits until the socket drained (the container's send
      * completion posts that here), or is closed if the socket finishes no send for the stall time.
      */
-    private void waitForRoom(Member member) {
+    private void waitForRoom(Member member, long bytes) {
         member.waiting = true;
         int wait = ++member.waits;
-        member.connection.whenDrained(() -> tasks.execute(() -> drained(member, wait)));
+        member.connection.whenRoomFor(bytes, () -> tasks.execute(() -> drained(member, wait)));
         watchStall(member, wait, member.connection.completedSends());
     }
 

@@ -236,6 +236,30 @@ class SessionFeedTest {
     }
 
     @Test
+    void aMemberThatKeepsUpGetsEveryLiveMessageWhileAnotherStopsReadingAndIsClosed() {
+        feed.subscribed();
+        // as ClientLimitsIT: a send buffer smaller than two messages, both sockets' sends finish later
+        Client fast = harness.joinSlow(null, 65_536);
+        Client stuck = harness.joinSlow(null, 65_536);
+        String big = "x".repeat(60_000);
+        for (int i = 0; i < 100; i++) {
+            harness.writeAndAcknowledge(fast, i + big);
+            fast.drain();
+            if (i == 50) {
+                for (int second = 0; second < 10; second++) {
+                    harness.clock.advance(1_000);
+                    fast.drain(); // it keeps reading
+                }
+                assertEquals(CloseReason.CloseCodes.TRY_AGAIN_LATER, stuck.awaitClosed().getCloseCode());
+                feed.countOut();
+                feed.leave(stuck.connection);
+            }
+        }
+        fast.drainFully();
+        assertEquals(LongStream.rangeClosed(1, 200).boxed().toList(), fast.seqs());
+    }
+
+    @Test
     void aResumeWithinTheBudgetIsStillReplayed() {
         feed.subscribed();
         Client writer = harness.join();
