@@ -50,9 +50,11 @@ final class SessionFeed implements LiveExchanges.Listener {
      *
      * @param readBytes     at most this much content per history read (the store's budget may cut it further): about
      *                      what a socket may have waiting, so a read is what a member can take before it must wait
+     *                      (see {@link SessionFeeds} for how it is chosen)
      * @param stalledMillis a waiting member whose socket finished no send for this long is closed
      */
     record Pacing(long readBytes, long stalledMillis) {
+        /** Reads as large as the store allows: the unit tests set the store's budget instead. */
         static final Pacing UNBOUNDED = new Pacing(Long.MAX_VALUE, 5_000);
     }
 
