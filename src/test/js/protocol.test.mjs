@@ -94,6 +94,11 @@ describe('connected frame: what the conversation does about the history', () => 
             read: false, incomplete: false, notice: false, query: { since: 4, epoch: 'e1' },
         },
         {
+            name: 'a recovered resume larger than a REST page reads nothing either: the server replays all of it',
+            session: card({ epoch: 'e1', lastSeq: 4 }), loaded: true, frame: { recovered: true, replayed: 996, lastSeq: 1000 },
+            read: false, incomplete: false, notice: false, query: { since: 4, epoch: 'e1' },
+        },
+        {
             name: 'a recovered resume after a reload still reads what came before the stored seq',
             session: card({ epoch: 'e1', lastSeq: 4 }), loaded: false, frame: { recovered: true, replayed: 0, lastSeq: 4 },
             read: true, incomplete: false, notice: false, query: { since: 4, epoch: 'e1' },

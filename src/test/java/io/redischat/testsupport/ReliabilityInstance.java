@@ -30,6 +30,8 @@ public final class ReliabilityInstance {
                 "CHANNEL_REDIS_URL", redis.url(),
                 "CHAT_CONNECTION_MAX_MESSAGES_PER_SECOND", "100",
                 "CHAT_CONNECTION_SEND_BUFFER_BYTES", "65536",
+                // the slow-consumer test's client stops reading for about 6 s of traffic: closed well within it
+                "CHAT_CONNECTION_SEND_TIMEOUT_MS", "2000",
                 "CHAT_CONNECTION_MAX_PENDING_WRITES", "32",
                 // 32 writes of the slow-consumer test's 60 KB messages may wait; the count is what is tested here
                 "CHAT_CONNECTION_MAX_PENDING_BYTES", "4194304",

@@ -208,7 +208,8 @@ public class MessageStore implements MessageLog {
     }
 
     /**
-     * Reads a session's history, at most {@code chat.history.max-response-bytes} of it (at least one message);
+     * Reads a session's history, at most {@code chat.history.max-response-bytes} of it (and at most the query's
+     * {@code maxBytes}; at least one message);
      * throws {@link RedisUnavailableException} rather than answer "empty" wrongly. Without {@code since} it reads
      * backward from the newest (or from {@code before}), with {@code since} forward; either way oldest first.
      */
@@ -229,6 +230,9 @@ public class MessageStore implements MessageLog {
         }
         int count = query.limit() == null ? 0 : query.limit();
         long budget = Math.max(1, settings.historyMaxResponseBytes - ENVELOPE_BYTES);
+        if (query.maxBytes() != null) {
+            budget = Math.max(1, Math.min(budget, query.maxBytes()));
+        }
         long overhead = MESSAGE_JSON_BYTES + sessionId.length();
         long largestEntry = (long) limits.maxMessageBytes + ENTRY_FIELDS_BYTES;
         List<String> keyList = List.of(keys.history(), keys.meta(), keys.seen());

@@ -14,6 +14,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -54,6 +55,10 @@ public final class ChatConnection {
     private final boolean persistent;
     private final long sendBufferLimit;
     private final AtomicLong pendingSendBytes = new AtomicLong();
+    /** Sends the container finished: a client that takes frames makes this grow. */
+    private final AtomicLong completedSends = new AtomicLong();
+    /** Runs once when there is room again (see {@link #whenRoomFor}). */
+    private final AtomicReference<RoomWaiter> roomWaiter = new AtomicReference<>();
     private final AtomicInteger pendingWrites = new AtomicInteger();
     private final AtomicLong pendingWriteBytes = new AtomicLong();
     private final AtomicLong messageNumber = new AtomicLong();
@@ -250,6 +255,63 @@ public final class ChatConnection {
         }
     }
 
+    /**
+     * Whether a frame of {@code bytes} may be queued now while no more than half the send buffer waits; a frame always
+     * may when nothing waits. The session's feed sends more only while there is room, so that a client that reads
+     * slowly has at most half its buffer (plus one frame) queued and the buffer's limit is not reached.
+     */
+    boolean hasRoomFor(long bytes) {
+        if (closing.get()) {
+            // its sends fail as it closes: that is no room, or the feed would go through the history for nothing
+            return false;
+        }
+        long pending = pendingSendBytes.get();
+        return pending == 0 || pending + bytes <= sendBufferLimit / 2;
+    }
+
+    /**
+     * Runs {@code task} once, on the thread that completes a send, when a frame of {@code bytes} fits in a quarter of
+     * the send buffer besides what waits, or nothing waits; at once if that is so already. Then {@link #hasRoomFor}
+     * says yes (unless something was sent since), and a socket that drains goes on in steps of a quarter buffer, not
+     * frame by frame. A later call replaces a task that has not run.
+     */
+    void whenRoomFor(long bytes, Runnable task) {
+        roomWaiter.set(new RoomWaiter(bytes, task));
+        drained();
+    }
+
+    private record RoomWaiter(long bytes, Runnable task) {
+    }
+
+    /** How many sends the container finished: unchanged for long while frames wait, the client is not reading. */
+    long completedSends() {
+        return completedSends.get();
+    }
+
+    /** The client took nothing of what waited for it for too long: closed with 1013, as when its buffer is full. */
+    void closeNotReading() {
+        closeLater(CloseReason.CloseCodes.TRY_AGAIN_LATER, "send buffer full: client is not reading");
+    }
+
+    private void sent(long size) {
+        pendingSendBytes.addAndGet(-size);
+        budget.releaseSend(size);
+        completedSends.incrementAndGet();
+        drained();
+    }
+
+    private void drained() {
+        RoomWaiter waiter = roomWaiter.get();
+        if (waiter == null || closing.get()) {
+            return;
+        }
+        long pending = pendingSendBytes.get();
+        if ((pending == 0 || pending + waiter.bytes() <= sendBufferLimit / 4)
+                && roomWaiter.compareAndSet(waiter, null)) {
+            waiter.task().run();
+        }
+    }
+
     /** Queues a text frame; a client that lets more than the limit pile up is closed with 1013. */
     public void send(String text) {
         synchronized (this) {
@@ -262,7 +324,7 @@ public final class ChatConnection {
     }
 
     private void transmit(String text) {
-        if (!socket.isOpen()) {
+        if (closing.get() || !socket.isOpen()) {
             return;
         }
         long size = text.getBytes(StandardCharsets.UTF_8).length;
@@ -282,13 +344,9 @@ public final class ChatConnection {
             budget.overdrawSend(size);
         }
         try {
-            socket.getAsyncRemote().sendText(text, result -> {
-                pendingSendBytes.addAndGet(-size);
-                budget.releaseSend(size);
-            });
+            socket.getAsyncRemote().sendText(text, result -> sent(size));
         } catch (RuntimeException e) {
-            pendingSendBytes.addAndGet(-size);
-            budget.releaseSend(size);
+            sent(size);
             LOG.log(Level.FINE, "send failed on " + id(), e);
         }
     }
@@ -304,6 +362,7 @@ public final class ChatConnection {
     }
 
     public void close(CloseReason.CloseCode code, String reason) {
+        closing.set(true);
         try {
             if (socket.isOpen()) {
                 socket.close(new CloseReason(code, reason));

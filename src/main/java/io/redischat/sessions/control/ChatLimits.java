@@ -17,9 +17,20 @@ public class ChatLimits {
     @ConfigProperty(name = "message.max-bytes", defaultValue = "65536")
     public int maxMessageBytes;
 
-    /** Bytes that may wait for a client that stopped reading before it is closed with 1013. */
+    /**
+     * Bytes that may wait for a client that stopped reading before it is closed with 1013. A session's feed sends a
+     * socket more only while at most half of this waits, and reads the history in steps of that half.
+     */
     @ConfigProperty(name = "connection.send-buffer-bytes", defaultValue = "1048576")
     public long sendBufferBytes;
+
+    /**
+     * A socket with frames waiting that takes none of them for this long is closed with 1013: it stopped reading.
+     * (The feed sends a socket more only while at most half its send buffer waits, so the buffer's own limit is
+     * rarely what finds such a client.)
+     */
+    @ConfigProperty(name = "connection.send-timeout-ms", defaultValue = "5000")
+    public long sendTimeoutMs;
 
     @ConfigProperty(name = "connection.max-messages-per-second", defaultValue = "20")
     public int maxMessagesPerSecond;

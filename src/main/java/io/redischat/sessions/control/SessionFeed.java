@@ -1,5 +1,6 @@
 package io.redischat.sessions.control;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,12 +31,31 @@ import io.redischat.sessions.entity.SyncFrame;
  * published before the subscription, lost with a dropped connection, or is older than what is kept) makes the
  * feed read the history after the lowest such position. Nothing here blocks: reads complete into the same serial
  * task queue as every other event, the way Centrifuge's PubSubSync buffers live messages while it reads history.
+ * <p>
+ * A member that resumes from far back is placed at its resume point and moves through the history the same way,
+ * one read of {@link Pacing#readBytes} at a time. A member is sent more only while its socket has room (at most half
+ * its send buffer waiting); beyond that it waits, takes no part in reads, and goes on when its socket drained, so a
+ * slow reader holds up no one else and costs no more memory than its own buffer and the bounded recent messages. A
+ * socket that takes nothing for {@link Pacing#stalledMillis} while it waits is closed.
  */
 final class SessionFeed implements LiveExchanges.Listener {
 
     /** Runs a task later: a scheduler in production, a fake clock in tests. */
     interface Delays {
         void after(long millis, Runnable task);
+    }
+
+    /**
+     * How fast the feed goes through the history for members that are behind.
+     *
+     * @param readBytes     at most this much content per history read (the store's budget may cut it further): about
+     *                      what a socket may have waiting, so a read is what a member can take before it must wait
+     *                      (see {@link SessionFeeds} for how it is chosen)
+     * @param stalledMillis a waiting member whose socket finished no send for this long is closed
+     */
+    record Pacing(long readBytes, long stalledMillis) {
+        /** Reads as large as the store allows: the unit tests set the store's budget instead. */
+        static final Pacing UNBOUNDED = new Pacing(Long.MAX_VALUE, 5_000);
     }
 
     static final long UNKNOWN = -1;
@@ -51,6 +71,7 @@ final class SessionFeed implements LiveExchanges.Listener {
     private final Executor tasks;
     private final Delays delays;
     private final String instance;
+    private final Pacing pacing;
     private final AtomicInteger joined = new AtomicInteger();
     private volatile boolean subscribed;
 
@@ -76,13 +97,22 @@ final class SessionFeed implements LiveExchanges.Listener {
      * A message as frames ready to send: {@code frame} without a clientId for every member, and {@code ownFrame} with
      * it for the sockets of its author (null when it has no clientId), so no other client learns or can claim it.
      */
-    private record Known(String frame, String ownFrame, String author, long number) {
+    private record Known(String frame, String ownFrame, String author, long number, long frameBytes,
+                         long ownFrameBytes) {
         long chars() {
             return frame.length() + (ownFrame == null ? 0 : ownFrame.length());
         }
 
+        private boolean isOwn(ChatConnection connection) {
+            return ownFrame != null && author.equals(connection.author());
+        }
+
         String frameFor(ChatConnection connection) {
-            return ownFrame != null && author.equals(connection.author()) ? ownFrame : frame;
+            return isOwn(connection) ? ownFrame : frame;
+        }
+
+        long bytesFor(ChatConnection connection) {
+            return isOwn(connection) ? ownFrameBytes : frameBytes;
         }
     }
 
@@ -94,6 +124,10 @@ final class SessionFeed implements LiveExchanges.Listener {
         long seq = UNKNOWN;
         /** Its place could not be read (Redis down): it takes the next message that comes as its start. */
         boolean placeFromNext;
+        /** Its socket has no room: it gets nothing and needs no read until the socket drained. */
+        boolean waiting;
+        /** Counts its waits, so that a drain or a stall check of an earlier one is recognized. */
+        int waits;
 
         Member(ChatConnection connection, boolean placedWhileSubscribed) {
             this.connection = connection;
@@ -102,13 +136,14 @@ final class SessionFeed implements LiveExchanges.Listener {
     }
 
     SessionFeed(String sessionId, MessageLog log, OutboundFrames frames, Executor tasks, Delays delays,
-                String instance) {
+                String instance, Pacing pacing) {
         this.sessionId = sessionId;
         this.log = log;
         this.frames = frames;
         this.tasks = tasks;
         this.delays = delays;
         this.instance = instance;
+        this.pacing = pacing;
     }
 
     String sessionId() {
@@ -132,7 +167,7 @@ final class SessionFeed implements LiveExchanges.Listener {
     void join(ChatConnection connection, ResumePoint resume, int maxMessageBytes) {
         var member = new Member(connection, subscribed);
         CompletionStage<Void> placed = log.read(sessionId,
-                        resume == null ? HistoryQuery.metaOnly() : HistoryQuery.after(resume.since()))
+                        resume == null ? HistoryQuery.metaOnly() : HistoryQuery.after(resume.since(), pacing.readBytes()))
                 .handle((history, failure) -> {
                     tasks.execute(() -> place(member, resume, maxMessageBytes, failure == null ? history : null));
                     return null;
@@ -193,27 +228,22 @@ final class SessionFeed implements LiveExchanges.Listener {
             return;
         }
         StreamPosition top = history.top();
-        List<ChatMessage> replay = List.of();
         Boolean recovered = null;
+        Integer replayed = null;
+        long start = top.seq();
         if (resume != null) {
-            Long first = history.messages().isEmpty() ? null : history.messages().get(0).seq();
-            // more missed than one read may carry (the store's byte budget): not replayed at once, the client pages
-            // through the REST API as it does for any unrecovered resume
-            recovered = !history.hasMore() && Recovery.decide(resume, top, first).recovered();
+            recovered = Recovery.decide(resume, top, history.firstReturnedSeq()).recovered();
+            // recovered: the first message after since is there, and trimming takes the oldest first, so every seq
+            // up to the top follows; the member starts at since and goes through them page by page
+            replayed = recovered ? (int) Math.min(Integer.MAX_VALUE, top.seq() - resume.since()) : 0;
             if (recovered) {
-                replay = history.messages();
+                start = resume.since();
             }
         }
         member.epoch = top.epoch();
-        member.seq = top.seq();
+        member.seq = start;
         connection.sendConnected(frames.toJson(ConnectedFrame.persisted(sessionId, top.epoch(), top.seq(), recovered,
-                resume == null ? null : replay.size(), maxMessageBytes, instance, connection.connectionId(),
-                    connection.subject())));
-        for (ChatMessage message : replay) {
-            ClientTag client = history.clientTagOf(message);
-            connection.send(frames.toJson(MessageFrame.stored(message, top.epoch(),
-                    client != null && client.belongsTo(connection.author()) ? client.clientId() : null, false)));
-        }
+                replayed, maxMessageBytes, instance, connection.connectionId(), connection.subject())));
         if (epoch == null && recent.isEmpty() && top.epoch() != null) {
             epoch = top.epoch();
             epochNews++;
@@ -221,12 +251,20 @@ final class SessionFeed implements LiveExchanges.Listener {
         if (!Objects.equals(epoch, member.epoch)) {
             epochNews++;
         }
-        if (!Objects.equals(epoch, member.epoch) || !member.placedWhileSubscribed) {
-            // either this member or the feed knows an older history, or messages may have been published before the
-            // subscription: the history decides
-            readHistory();
+        boolean replaying = start < top.seq();
+        if (replaying && epoch != null && Objects.equals(epoch, member.epoch)) {
+            // the first page: what the member can take of it goes out now, the rest is read again as it drains
+            for (ChatMessage message : history.messages()) {
+                remember(message, history.clientTagOf(message), 0);
+            }
         }
         deliver();
+        if (!Objects.equals(epoch, member.epoch) || !member.placedWhileSubscribed
+                || (replaying && !member.waiting && member.seq < top.seq() && !recent.containsKey(member.seq + 1))) {
+            // this member or the feed knows an older history, or messages may have been published before the
+            // subscription, or the replay goes on beyond the first page: the history decides
+            readHistory();
+        }
     }
 
     private void accept(StoredExchange exchange) {
@@ -255,22 +293,23 @@ final class SessionFeed implements LiveExchanges.Listener {
         if (recent.containsKey(message.seq())) {
             return;
         }
-        Known known = new Known(frames.toJson(MessageFrame.stored(message, epoch, null, false)),
-                client == null || client.author() == null ? null
-                        : frames.toJson(MessageFrame.stored(message, epoch, client.clientId(), false)),
-                client == null ? null : client.author(), number);
+        String frame = frames.toJson(MessageFrame.stored(message, epoch, null, false));
+        String ownFrame = client == null || client.author() == null ? null
+                : frames.toJson(MessageFrame.stored(message, epoch, client.clientId(), false));
+        Known known = new Known(frame, ownFrame, client == null ? null : client.author(), number, utf8Bytes(frame),
+                ownFrame == null ? 0 : utf8Bytes(ownFrame));
         recent.put(message.seq(), known);
         recentChars += known.chars();
     }
 
     /**
-     * Moves every member forward through the messages the feed holds. A member that lacks its next message while a
-     * later one is known needs the history.
+     * Moves every member forward through the messages the feed holds, as far as its socket has room. A member that
+     * lacks its next message while a later one is known needs the history.
      */
     private void deliver() {
         boolean missing = false;
         for (Member member : members) {
-            if (member.seq == UNKNOWN) {
+            if (member.seq == UNKNOWN || member.waiting) {
                 continue;
             }
             if (!Objects.equals(member.epoch, epoch)) {
@@ -284,13 +323,18 @@ final class SessionFeed implements LiveExchanges.Listener {
             }
             Known next;
             while ((next = recent.get(member.seq + 1)) != null) {
+                long bytes = next.bytesFor(member.connection);
+                if (!member.connection.hasRoomFor(bytes)) {
+                    waitForRoom(member, bytes);
+                    break;
+                }
                 member.seq++;
                 member.connection.send(next.frameFor(member.connection));
                 if (next.number > 0) {
                     member.connection.observeStoredNumber(next.number);
                 }
             }
-            if (recent.higherKey(member.seq) != null) {
+            if (!member.waiting && recent.higherKey(member.seq) != null) {
                 missing = true;
             }
         }
@@ -310,7 +354,7 @@ final class SessionFeed implements LiveExchanges.Listener {
         }
         long base = Long.MAX_VALUE;
         for (Member member : members) {
-            if (member.seq != UNKNOWN) {
+            if (member.seq != UNKNOWN && !member.waiting) {
                 base = Math.min(base, Objects.equals(member.epoch, epoch) ? member.seq : 0);
             }
         }
@@ -322,7 +366,7 @@ final class SessionFeed implements LiveExchanges.Listener {
         String readEpoch = epoch;
         long readBase = base;
         long newsBefore = epochNews;
-        log.read(sessionId, HistoryQuery.after(base)).whenComplete((history, failure) ->
+        log.read(sessionId, HistoryQuery.after(base, pacing.readBytes())).whenComplete((history, failure) ->
                 tasks.execute(() -> historyRead(readEpoch, readBase, newsBefore, history, failure)));
     }
 
@@ -408,6 +452,48 @@ final class SessionFeed implements LiveExchanges.Listener {
             complete = false;
         }
         return complete;
+    }
+
+    /**
+     * The member's socket has no room for its next frame: it waits until the socket drained (the container's send
+     * completion posts that here), or is closed if the socket finishes no send for the stall time.
+     */
+    private void waitForRoom(Member member, long bytes) {
+        member.waiting = true;
+        int wait = ++member.waits;
+        member.connection.whenRoomFor(bytes, () -> tasks.execute(() -> drained(member, wait)));
+        watchStall(member, wait, member.connection.completedSends());
+    }
+
+    private void watchStall(Member member, int wait, long sendsBefore) {
+        delays.after(pacing.stalledMillis(), () -> tasks.execute(() -> {
+            if (!member.waiting || member.waits != wait || !members.contains(member)) {
+                return;
+            }
+            long sends = member.connection.completedSends();
+            if (sends == sendsBefore) {
+                member.connection.closeNotReading();
+            } else {
+                // slow, but it takes something: look again later
+                watchStall(member, wait, sends);
+            }
+        }));
+    }
+
+    private void drained(Member member, int wait) {
+        if (!member.waiting || member.waits != wait || !members.contains(member)) {
+            return;
+        }
+        member.waiting = false;
+        deliver();
+        if (!member.waiting && Objects.equals(member.epoch, epoch) && !recent.containsKey(member.seq + 1)) {
+            // what it needs next was dropped from the recent messages while it waited, or was never read
+            readHistory();
+        }
+    }
+
+    private static long utf8Bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8).length;
     }
 
     private void retryLater() {

@@ -72,7 +72,8 @@ public class SessionFeeds {
             SessionFeed joined = existing;
             if (joined == null) {
                 joined = new SessionFeed(sessionId, log, frames, new SerialTasks(pool),
-                        (millis, task) -> timer.schedule(task, millis, TimeUnit.MILLISECONDS), live.instanceId());
+                        (millis, task) -> timer.schedule(task, millis, TimeUnit.MILLISECONDS), live.instanceId(),
+                        new SessionFeed.Pacing(readBytes(), limits.sendTimeoutMs));
                 made[0] = joined;
             }
             joined.countIn();
@@ -82,6 +83,15 @@ public class SessionFeeds {
             subscribe(made[0]);
         }
         feed.join(connection, resume, maxMessageBytes);
+    }
+
+    /**
+     * What the feed reads at a time: half a send buffer, what a socket may have waiting, but not less than the recent
+     * messages the feed keeps (with send buffers of a message or two, a read of one message at a time would leave a
+     * member that fell behind catching up far slower than the session is written).
+     */
+    private long readBytes() {
+        return Math.max(limits.sendBufferBytes / 2, SessionFeed.RECENT_CHARS);
     }
 
     public void leave(ChatConnection connection) {

@@ -5,7 +5,9 @@ import jakarta.json.bind.annotation.JsonbPropertyOrder;
 /**
  * The first frame on every accepted socket: from here on the client receives every message of the session. For a
  * persisted session it carries the epoch and last seq; after a reconnect with {@code since}, {@code recovered} says
- * whether every missed message follows ({@code replayed} of them) or the client should refetch the history.
+ * whether every missed message follows or the client should refetch the history. {@code replayed} counts the
+ * missed ones, {@code lastSeq - since}: they follow in seq order, as fast as the client reads them, however many
+ * there are, and live messages after them.
  * {@code instance} names the application instance the socket is on (for operators, and tests behind a proxy);
  * {@code connectionId} names this socket; {@code subject}, with access control, is the subject of its token. The
  * {@code from} of the messages it sends is the subject when there is one, else the connection id.

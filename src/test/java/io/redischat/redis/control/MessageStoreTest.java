@@ -272,6 +272,29 @@ class MessageStoreTest {
     }
 
     @Test
+    void aReadThatAsksForLessThanTheBudgetGetsAtMostThatAndReadsOnFromItsLastSeq() throws Exception {
+        store.settings.historyMaxResponseBytes = 100_000;
+        for (int i = 1; i <= 10; i++) {
+            append(store, String.valueOf(i % 10).repeat(10_000), null);
+        }
+        var forward = new java.util.ArrayList<Long>();
+        SessionHistory page = store.history(session, HistoryQuery.after(0, 30_000));
+        int pages = 1;
+        forward.addAll(seqs(page));
+        while (page.hasMore()) {
+            assertWithinBudget(page, 30_000);
+            page = store.history(session, HistoryQuery.after(page.lastReturnedSeq(), 30_000));
+            forward.addAll(seqs(page));
+            pages++;
+        }
+        assertTrue(pages >= 7, "20 entries of 10 kB in reads of at most 30 kB: " + pages);
+        assertEquals(java.util.stream.LongStream.rangeClosed(1, 20).boxed().toList(), forward);
+        SessionHistory askedForMore = store.history(session, HistoryQuery.after(0, 1_000_000));
+        assertTrue(askedForMore.hasMore(), "the store's budget still holds above it");
+        assertWithinBudget(askedForMore, 100_000);
+    }
+
+    @Test
     void aMessageLargerThanTheBudgetIsReturnedAloneSoEveryPageMovesOn() throws Exception {
         store.settings.historyMaxResponseBytes = 1_000;
         append(store, "x".repeat(5_000), null);

@@ -2,6 +2,7 @@ package io.redischat.sessions.control;
 
 import java.io.StringReader;
 import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -9,6 +10,7 @@ import java.util.concurrent.Future;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.websocket.CloseReason;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
@@ -41,14 +43,26 @@ final class FeedHarness {
         }
     };
     final FakeClock clock = new FakeClock();
-    final SessionFeed feed = new SessionFeed(SESSION, log, frames, new SerialTasks(Runnable::run), clock, "i1");
+    final SessionFeed feed = new SessionFeed(SESSION, log, frames, new SerialTasks(Runnable::run), clock, "i1",
+            SessionFeed.Pacing.UNBOUNDED);
 
     /** A client socket: the frames it was sent, as JSON. */
     static final class Client {
         final ChatConnection connection;
         final List<JsonObject> received = new ArrayList<>();
         boolean open = true;
+        /** The close the server asked for, if it did. */
+        volatile CloseReason closedWith;
         private int sent;
+        /**
+         * Sends the container has not finished yet, when this client reads slowly: each completes only when the test
+         * drains it. Their bytes are what the server holds for this client.
+         */
+        private final java.util.ArrayDeque<Runnable> unsent = new java.util.ArrayDeque<>();
+        private final boolean slow;
+        private long unsentBytes;
+        /** The most bytes the server held for this client at once. */
+        long mostUnsentBytes;
 
         Client() {
             this(null);
@@ -56,15 +70,35 @@ final class FeedHarness {
 
         /** @param author the client's identity (as from its author_secret); null: the socket alone */
         Client(String author) {
+            this(author, 1 << 20, false);
+        }
+
+        /**
+         * @param sendBufferLimit the connection's chat.connection.send-buffer-bytes
+         * @param slow            its sends complete only when the test {@link #drain drains} them
+         */
+        Client(String author, long sendBufferLimit, boolean slow) {
+            this.slow = slow;
             RemoteEndpoint.Async remote = (RemoteEndpoint.Async) Proxy.newProxyInstance(
                     FeedHarness.class.getClassLoader(), new Class<?>[] {RemoteEndpoint.Async.class},
                     (proxy, method, args) -> {
                         if (method.getName().equals("sendText")) {
-                            try (var reader = Json.createReader(new StringReader((String) args[0]))) {
+                            String text = (String) args[0];
+                            try (var reader = Json.createReader(new StringReader(text))) {
                                 received.add(reader.readObject());
                             }
                             if (args.length > 1 && args[1] instanceof SendHandler handler) {
-                                handler.onResult(new SendResult());
+                                if (this.slow) {
+                                    long bytes = text.getBytes(StandardCharsets.UTF_8).length;
+                                    unsentBytes += bytes;
+                                    mostUnsentBytes = Math.max(mostUnsentBytes, unsentBytes);
+                                    unsent.add(() -> {
+                                        unsentBytes -= bytes;
+                                        handler.onResult(new SendResult());
+                                    });
+                                } else {
+                                    handler.onResult(new SendResult());
+                                }
                             }
                         }
                         return method.getReturnType() == Future.class ? null : null;
@@ -74,10 +108,49 @@ final class FeedHarness {
                         case "isOpen" -> open;
                         case "getAsyncRemote" -> remote;
                         case "getId" -> "socket";
+                        case "close" -> {
+                            closedWith = args != null && args.length > 0 ? (CloseReason) args[0] : null;
+                            open = false;
+                            yield null;
+                        }
                         default -> null;
                     });
             connection = new ChatConnection(socket, SESSION, new ClientIdentity("unknown", author, null), true,
-                    1 << 20, MemoryBudget.UNLIMITED);
+                    sendBufferLimit, MemoryBudget.UNLIMITED);
+        }
+
+        /** Completes every send the container started for this slow client so far; true if there was one. */
+        boolean drain() {
+            int now = unsent.size();
+            for (int i = 0; i < now; i++) {
+                unsent.poll().run();
+            }
+            return now > 0;
+        }
+
+        /** Completes the oldest send waiting; true if there was one. */
+        boolean drainOne() {
+            Runnable next = unsent.poll();
+            if (next != null) {
+                next.run();
+            }
+            return next != null;
+        }
+
+        /** Drains until the server sends this slow client nothing more. */
+        void drainFully() {
+            while (drain()) {
+                // each completed send may let the feed send more
+            }
+        }
+
+        /** Waits (a little, on real time) for the close the connection makes on a thread of its own. */
+        CloseReason awaitClosed() {
+            long until = System.nanoTime() + 5_000_000_000L;
+            while (closedWith == null && System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+            return closedWith;
         }
 
         JsonObject connected() {
@@ -126,7 +199,15 @@ final class FeedHarness {
     }
 
     Client join(String author, ResumePoint resume) {
-        var client = new Client(author);
+        return admit(new Client(author), resume);
+    }
+
+    /** A client that reads slowly: the server's sends to it complete only when the test drains them. */
+    Client joinSlow(ResumePoint resume, long sendBufferLimit) {
+        return admit(new Client(null, sendBufferLimit, true), resume);
+    }
+
+    private Client admit(Client client, ResumePoint resume) {
         feed.countIn();
         feed.join(client.connection, resume, 65536);
         return client;

@@ -197,10 +197,11 @@ final class InMemoryMessageLog implements MessageLog {
         var taken = new ArrayList<ChatMessage>();
         long used = 0;
         int limit = query.limit() == null ? Integer.MAX_VALUE : query.limit();
+        long budget = query.maxBytes() == null ? budgetBytes : Math.min(budgetBytes, query.maxBytes());
         for (int i = 0; i < inRange.size() && taken.size() < limit; i++) {
             ChatMessage message = inRange.get(query.forward() ? i : inRange.size() - 1 - i);
             long size = message.content().getBytes(StandardCharsets.UTF_8).length;
-            if (!taken.isEmpty() && used + size > budgetBytes) {
+            if (!taken.isEmpty() && used + size > budget) {
                 break;
             }
             taken.add(message);

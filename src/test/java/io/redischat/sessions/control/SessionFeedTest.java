@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.LongStream;
 
+import jakarta.json.JsonObject;
+import jakarta.websocket.CloseReason;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -154,22 +157,106 @@ class SessionFeedTest {
     }
 
     @Test
-    void aResumeThatMissedMoreThanOneReadMayCarryIsNotReplayedButGoesLiveFromTheTop() {
+    void aResumeThatMissedMoreThanOneReadMayCarryIsReplayedPageByPageThenGoesLive() {
+        feed.subscribed();
+        for (int i = 0; i < 10; i++) {
+            // written on another instance while no one was here: the feed holds none of it
+            harness.writeElsewhere("missed");
+        }
+        String epoch = log.published.get(0).epoch();
+        log.budget(100);
+        int readsBefore = log.reads;
+        Client back = harness.join(new ResumePoint(2, epoch));
+        assertTrue(back.connected().getBoolean("recovered"), "18 messages of about 10 bytes: several reads, all there");
+        assertEquals(18, back.connected().getInt("replayed"), "every seq after since up to lastSeq");
+        assertEquals(20, back.connected().getJsonNumber("lastSeq").longValue());
+        assertEquals(LongStream.rangeClosed(3, 20).boxed().toList(), back.seqs());
+        assertTrue(log.reads - readsBefore > 2, "read in pages: " + (log.reads - readsBefore));
+        assertTrue(log.largestReadBytes <= 100, "no read carried more than the budget: " + log.largestReadBytes);
+        harness.writeAndAcknowledge(back, "live");
+        assertEquals(LongStream.rangeClosed(3, 22).boxed().toList(), back.seqs(), "then live, no gap, no duplicate");
+        assertEquals(List.of(), back.syncStates());
+    }
+
+    @Test
+    void aReplayWaitsForTheSocketToDrainBeforeReadingOnWhileTheOthersStayLive() {
         feed.subscribed();
         Client writer = harness.join();
-        for (int i = 0; i < 10; i++) {
-            harness.writeAndAcknowledge(writer, "missed");
+        for (int i = 0; i < 50; i++) {
+            harness.writeAndAcknowledge(writer, "x".repeat(200));
         }
         String epoch = writer.received.get(1).getString("epoch");
-        log.budget(100);
-        Client back = harness.join(new ResumePoint(2, epoch));
-        assertFalse(back.connected().getBoolean("recovered"), "18 messages of about 10 bytes: beyond 100 bytes");
-        assertEquals(0, back.connected().getInt("replayed"));
-        assertEquals(20, back.connected().getJsonNumber("lastSeq").longValue());
-        assertTrue(log.largestReadBytes <= 100, "no read carried more than the budget: " + log.largestReadBytes);
+        log.budget(1_000);
+        Client slow = harness.joinSlow(new ResumePoint(0, epoch), 4_096);
+        assertTrue(slow.connected().getBoolean("recovered"));
+        assertEquals(100, slow.connected().getInt("replayed"));
+        int delivered = slow.seqs().size();
+        assertTrue(delivered > 0 && delivered < 20, "stopped near what its send buffer holds: " + delivered);
+        Client live = harness.join();
+        int readsWhileFull = log.reads;
         harness.writeAndAcknowledge(writer, "live");
-        assertEquals(List.of(21L, 22L), back.seqs(), "nothing replayed, everything after connected delivered");
-        assertEquals(List.of(), back.syncStates());
+        assertEquals(List.of(101L, 102L), live.seqs(), "a member that keeps up is not held up by the slow one");
+        assertEquals(LongStream.rangeClosed(1, 102).boxed().toList(), writer.seqs());
+        assertEquals(delivered, slow.seqs().size(), "nothing more for the slow one before it drains");
+        assertEquals(readsWhileFull, log.reads, "and no page read for it");
+
+        for (int round = 0; slow.drain(); round++) {
+            harness.clock.advance(1_000); // slow, but it takes something within the stall time: it stays
+            assertTrue(round < 1_000);
+        }
+        assertEquals(LongStream.rangeClosed(1, 102).boxed().toList(), slow.seqs(), "everything, once, in order");
+        assertEquals(List.of(), slow.syncStates());
+        assertTrue(slow.open, "drained, slowly: never closed");
+        assertTrue(slow.mostUnsentBytes <= 4_096, "never more than its send buffer held: " + slow.mostUnsentBytes);
+        harness.writeAndAcknowledge(writer, "after");
+        slow.drainFully();
+        assertEquals(LongStream.rangeClosed(1, 104).boxed().toList(), slow.seqs());
+    }
+
+    @Test
+    void aReplayingSocketThatTakesNothingIsClosedInsteadOfBuffered() {
+        feed.subscribed();
+        Client writer = harness.join();
+        for (int i = 0; i < 50; i++) {
+            harness.writeAndAcknowledge(writer, "x".repeat(200));
+        }
+        log.budget(1_000);
+        Client stuck = harness.joinSlow(new ResumePoint(0, null), 4_096);
+        int delivered = stuck.seqs().size();
+        for (int i = 0; i < 20; i++) {
+            harness.writeAndAcknowledge(writer, "live " + i);
+        }
+        assertEquals(delivered, stuck.seqs().size());
+        assertTrue(stuck.mostUnsentBytes <= 4_096, "held no more than its send buffer: " + stuck.mostUnsentBytes);
+        harness.clock.advance(60_000);
+        CloseReason closed = stuck.awaitClosed();
+        assertEquals(CloseReason.CloseCodes.TRY_AGAIN_LATER, closed == null ? null : closed.getCloseCode());
+        assertTrue(closed.getReasonPhrase().contains("not reading"), closed.getReasonPhrase());
+        assertEquals(LongStream.rangeClosed(1, 140).boxed().toList(), writer.seqs(), "the writer got everything");
+    }
+
+    @Test
+    void aMemberThatKeepsUpGetsEveryLiveMessageWhileAnotherStopsReadingAndIsClosed() {
+        feed.subscribed();
+        // as ClientLimitsIT: a send buffer smaller than two messages, both sockets' sends finish later
+        Client fast = harness.joinSlow(null, 65_536);
+        Client stuck = harness.joinSlow(null, 65_536);
+        String big = "x".repeat(60_000);
+        for (int i = 0; i < 100; i++) {
+            harness.writeAndAcknowledge(fast, i + big);
+            fast.drain();
+            if (i == 50) {
+                for (int second = 0; second < 10; second++) {
+                    harness.clock.advance(1_000);
+                    fast.drain(); // it keeps reading
+                }
+                assertEquals(CloseReason.CloseCodes.TRY_AGAIN_LATER, stuck.awaitClosed().getCloseCode());
+                feed.countOut();
+                feed.leave(stuck.connection);
+            }
+        }
+        fast.drainFully();
+        assertEquals(LongStream.rangeClosed(1, 200).boxed().toList(), fast.seqs());
     }
 
     @Test
@@ -343,8 +430,9 @@ class SessionFeedTest {
     /**
      * Many sockets open at once and send at once; the store answers their calls in a random order (a third of the
      * runs with reads of a few messages at most), pub/sub drops, repeats and reorders, and the subscription is
-     * confirmed at a random moment. Every member must still get every seq after its place, once, in order, its own
-     * messages among them.
+     * confirmed at a random moment. Some sockets resume from far back, across several pages, and some of those read
+     * slowly (a send buffer of a few frames, drained at random moments). Every member must still get every seq after
+     * its place (its resume point, when recovered), once, in order, its own messages among them.
      */
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
@@ -360,6 +448,8 @@ class SessionFeedTest {
             log.holdAnswers();
         }
         var clients = new ArrayList<Client>();
+        var resumedFrom = new java.util.HashMap<Client, Long>();
+        var slow = new ArrayList<Client>();
         int subscribeAt = random.nextInt(40);
         int published = 0;
         for (int step = 0; step < 40 || log.heldCalls() > 0; step++) {
@@ -368,9 +458,27 @@ class SessionFeedTest {
             }
             int action = random.nextInt(10);
             if (step < 40 && action < 3) {
-                Client client = harness.join();
+                Client client;
+                if (random.nextInt(3) == 0) {
+                    // from far back: anywhere in what was stored so far (epoch unknown: any history fits)
+                    long since = random.nextInt(2 * log.published.size() + 1);
+                    boolean reading = random.nextBoolean();
+                    client = reading ? harness.join(new ResumePoint(since, null))
+                            : harness.joinSlow(new ResumePoint(since, null), 600 + random.nextInt(2_000));
+                    if (!reading) {
+                        slow.add(client);
+                    }
+                    resumedFrom.put(client, since);
+                } else {
+                    client = harness.join();
+                }
                 clients.add(client);
                 harness.writeAndAcknowledge(client, "hello");
+            } else if (step < 40 && action < 4 && !slow.isEmpty()) {
+                Client reader = slow.get(random.nextInt(slow.size()));
+                for (int frames = random.nextInt(6); frames > 0 && reader.drainOne(); frames--) {
+                    // it takes a few frames
+                }
             } else if (step < 40 && action < 5 && !clients.isEmpty()) {
                 harness.writeAndAcknowledge(clients.get(random.nextInt(clients.size())), "more");
             } else if (log.heldCalls() > 0) {
@@ -390,12 +498,21 @@ class SessionFeedTest {
             feed.subscribed();
         }
         log.releaseAll();
+        slow.forEach(Client::drainFully);
         harness.clock.advance(10_000);
+        slow.forEach(Client::drainFully);
         long lastSeq = 2L * log.published.size();
         for (Client client : clients) {
-            long from = client.connected().getJsonNumber("lastSeq").longValue();
+            JsonObject connected = client.connected();
+            long from = connected.getJsonNumber("lastSeq").longValue();
+            Long since = resumedFrom.get(client);
+            if (since != null && connected.getBoolean("recovered")) {
+                assertEquals(from - since, connected.getInt("replayed"), "seed " + seed + ": replayed counts them");
+                from = since;
+            }
+            assertTrue(client.open, "seed " + seed + ": drained in time, never closed");
             assertEquals(LongStream.rangeClosed(from + 1, lastSeq).boxed().toList(), client.seqs(),
-                    "seed " + seed + ": a member placed at " + from);
+                    "seed " + seed + ": a member placed at " + from + (since == null ? "" : ", resumed from " + since));
             long own = client.received.stream().filter(frame -> "message".equals(frame.getString("type"))
                     && client.connection.connectionId().equals(frame.getString("from"))).count();
             assertTrue(own >= 2, "its own message and reply reached it");
