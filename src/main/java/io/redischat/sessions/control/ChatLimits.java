@@ -55,6 +55,13 @@ public class ChatLimits {
     @ConfigProperty(name = "memory.pending-writes-bytes", defaultValue = "134217728")
     public long pendingWritesBytes;
 
+    /**
+     * Characters of recent message frames all live sessions of the instance keep for members that fall a little
+     * behind; beyond, a session keeps only what a member still needs (the others read the history instead).
+     */
+    @ConfigProperty(name = "memory.recent-frames-chars", defaultValue = "33554432")
+    public long recentFramesChars;
+
     @ConfigProperty(name = "session.max-connections", defaultValue = "64")
     public int maxConnectionsPerSession;
 

@@ -52,10 +52,11 @@ final class SessionFeed implements LiveExchanges.Listener {
      *                      what a socket may have waiting, so a read is what a member can take before it must wait
      *                      (see {@link SessionFeeds} for how it is chosen)
      * @param stalledMillis a waiting member whose socket finished no send for this long is closed
+     * @param shared        the recent frames of all feeds of the instance, against one limit
      */
-    record Pacing(long readBytes, long stalledMillis) {
+    record Pacing(long readBytes, long stalledMillis, RecentFramesBudget shared) {
         /** Reads as large as the store allows: the unit tests set the store's budget instead. */
-        static final Pacing UNBOUNDED = new Pacing(Long.MAX_VALUE, 5_000);
+        static final Pacing UNBOUNDED = new Pacing(Long.MAX_VALUE, 5_000, RecentFramesBudget.UNLIMITED);
     }
 
     static final long UNKNOWN = -1;
@@ -176,7 +177,12 @@ final class SessionFeed implements LiveExchanges.Listener {
     }
 
     void leave(ChatConnection connection) {
-        tasks.execute(() -> members.removeIf(member -> member.connection == connection));
+        tasks.execute(() -> {
+            members.removeIf(member -> member.connection == connection);
+            if (members.isEmpty()) {
+                forgetAll();
+            }
+        });
     }
 
     /** The subscription to the session's live exchanges is confirmed: read what was published before it. */
@@ -298,8 +304,13 @@ final class SessionFeed implements LiveExchanges.Listener {
                 : frames.toJson(MessageFrame.stored(message, epoch, client.clientId(), false));
         Known known = new Known(frame, ownFrame, client == null ? null : client.author(), number, utf8Bytes(frame),
                 ownFrame == null ? 0 : utf8Bytes(ownFrame));
+        if (members.isEmpty()) {
+            // the last member left: nobody to deliver to, nothing to keep
+            return;
+        }
         recent.put(message.seq(), known);
         recentChars += known.chars();
+        pacing.shared().add(known.chars());
     }
 
     /**
@@ -339,11 +350,44 @@ final class SessionFeed implements LiveExchanges.Listener {
             }
         }
         while (recent.size() > RECENT_MESSAGES || (recentChars > RECENT_CHARS && recent.size() > 1)) {
-            recentChars -= recent.pollFirstEntry().getValue().chars();
+            forgetOldest();
+        }
+        if (pacing.shared().over()) {
+            // the instance keeps too many recent frames: this feed keeps only what a member still needs
+            long passed = passedByAll();
+            while (!recent.isEmpty() && recent.firstKey() <= passed) {
+                forgetOldest();
+            }
         }
         if (missing) {
             readHistory();
         }
+    }
+
+    private void forgetOldest() {
+        long chars = recent.pollFirstEntry().getValue().chars();
+        recentChars -= chars;
+        pacing.shared().release(chars);
+    }
+
+    private void forgetAll() {
+        pacing.shared().release(recentChars);
+        recent.clear();
+        recentChars = 0;
+    }
+
+    /** The seq every member of the current epoch has been sent (no member: all of them). */
+    private long passedByAll() {
+        long passed = Long.MAX_VALUE;
+        for (Member member : members) {
+            if (member.seq == UNKNOWN || member.placeFromNext) {
+                return Long.MIN_VALUE;
+            }
+            if (Objects.equals(member.epoch, epoch)) {
+                passed = Math.min(passed, member.seq);
+            }
+        }
+        return passed;
     }
 
     /** Reads the history after the lowest place of a member, unless a read is on its way (then once more after). */
@@ -387,8 +431,7 @@ final class SessionFeed implements LiveExchanges.Listener {
         String current = history.epoch();
         if (!Objects.equals(epoch, current)) {
             epoch = current;
-            recent.clear();
-            recentChars = 0;
+            forgetAll();
         }
         for (Member member : members) {
             if (member.seq == UNKNOWN || Objects.equals(member.epoch, current)) {

@@ -45,13 +45,17 @@ public class SessionFeeds {
     private final ConcurrentHashMap<String, SessionFeed> feeds = new ConcurrentHashMap<>();
     private ExecutorService pool;
     private ScheduledExecutorService timer;
+    private RecentFramesBudget recentFrames;
 
     @PostConstruct
     void start() {
+        recentFrames = new RecentFramesBudget(limits.recentFramesChars);
         pool = Executors.newFixedThreadPool(limits.feedThreads, new DaemonThreadFactory("redis-chat-feed"));
         timer = Executors.newSingleThreadScheduledExecutor(new DaemonThreadFactory("redis-chat-feed-timer"));
         metrics.gauge("chat_sessions_live", "persisted sessions with clients on this instance", this,
                 SessionFeeds::liveSessions);
+        metrics.gauge("chat_recent_frames_chars", "characters of recent frames the live sessions keep", this,
+                SessionFeeds::recentFramesChars);
     }
 
     /** Made with the application, so its metrics exist before the first client. */
@@ -73,7 +77,7 @@ public class SessionFeeds {
             if (joined == null) {
                 joined = new SessionFeed(sessionId, log, frames, new SerialTasks(pool),
                         (millis, task) -> timer.schedule(task, millis, TimeUnit.MILLISECONDS), live.instanceId(),
-                        new SessionFeed.Pacing(readBytes(), limits.sendTimeoutMs));
+                        new SessionFeed.Pacing(readBytes(), limits.sendTimeoutMs, recentFrames));
                 made[0] = joined;
             }
             joined.countIn();
@@ -83,6 +87,11 @@ public class SessionFeeds {
             subscribe(made[0]);
         }
         feed.join(connection, resume, maxMessageBytes);
+    }
+
+    /** Characters of recent frames all feeds keep now (a gauge for operators). */
+    public long recentFramesChars() {
+        return recentFrames.used();
     }
 
     /**

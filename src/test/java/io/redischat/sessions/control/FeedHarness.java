@@ -43,8 +43,15 @@ final class FeedHarness {
         }
     };
     final FakeClock clock = new FakeClock();
-    final SessionFeed feed = new SessionFeed(SESSION, log, frames, new SerialTasks(Runnable::run), clock, "i1",
-            SessionFeed.Pacing.UNBOUNDED);
+    final SessionFeed feed;
+
+    FeedHarness() {
+        this(SessionFeed.Pacing.UNBOUNDED);
+    }
+
+    FeedHarness(SessionFeed.Pacing pacing) {
+        feed = new SessionFeed(SESSION, log, frames, new SerialTasks(Runnable::run), clock, "i1", pacing);
+    }
 
     /** A client socket: the frames it was sent, as JSON. */
     static final class Client {

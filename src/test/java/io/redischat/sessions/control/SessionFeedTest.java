@@ -77,6 +77,33 @@ class SessionFeedTest {
     }
 
     @Test
+    void overTheInstancesLimitAFeedKeepsOnlyWhatAMemberStillNeedsAndEveryoneStillGetsEverything() {
+        var shared = new RecentFramesBudget(1);
+        var tight = new FeedHarness(new SessionFeed.Pacing(Long.MAX_VALUE, 5_000, shared));
+        Client fast = tight.join();
+        Client slow = tight.joinSlow(null, 400);
+        for (int i = 0; i < 5; i++) {
+            tight.writeAndAcknowledge(fast, "m" + i);
+        }
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L), fast.seqs());
+        assertTrue(shared.used() > 0, "what the slow member has not been sent yet is kept");
+        slow.drainFully();
+        assertEquals(fast.seqs(), slow.seqs());
+        tight.writeAndAcknowledge(fast, "after");
+        slow.drainFully();
+        assertEquals(0, shared.used(), "every member was sent everything: nothing is kept");
+        assertEquals(12, slow.seqs().size());
+
+        var roomy = new RecentFramesBudget(Long.MAX_VALUE);
+        var kept = new FeedHarness(new SessionFeed.Pacing(Long.MAX_VALUE, 5_000, roomy));
+        Client member = kept.join();
+        kept.writeAndAcknowledge(member, "kept");
+        assertTrue(roomy.used() > 0, "under the limit the recent frames stay for members that fall behind");
+        kept.feed.leave(member.connection);
+        assertEquals(0, roomy.used(), "the last member left: the feed gives its frames back");
+    }
+
+    @Test
     void publishedAndAcknowledgedTwiceIsDeliveredOnce() {
         Client client = harness.join();
         harness.writeAndAcknowledge(client, "once");
