@@ -43,6 +43,11 @@ public final class LuaScript {
         }
     }
 
+    /** The SHA1 Redis knows the script by. */
+    String sha() {
+        return sha;
+    }
+
     public Object run(UnifiedJedis jedis, List<String> keys, List<String> args) {
         try {
             return jedis.evalsha(sha, keys, args);

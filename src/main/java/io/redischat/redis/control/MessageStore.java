@@ -78,6 +78,7 @@ public class MessageStore implements MessageLog {
 
     private ExecutorService writers;
     private ExecutorService readers;
+    private AppendBatches batches;
 
     @PostConstruct
     void start() {
@@ -86,17 +87,68 @@ public class MessageStore implements MessageLog {
         int readerThreads = Math.max(2, settings.storeThreads / 2);
         readers = new ThreadPoolExecutor(readerThreads, readerThreads, 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(settings.storeQueueCapacity), new DaemonThreadFactory("redis-chat-reader"));
+        batches = new AppendBatches(APPEND, () -> redis.client(), settings.storeQueueCapacity, 2);
     }
 
     @PreDestroy
     void stop() {
         writers.shutdown();
         readers.shutdown();
+        batches.close();
     }
 
+    /**
+     * Stores a user message and its reply. Concurrent appends go to Redis together, one pipeline per batch (see
+     * {@link AppendBatches}); with {@code chat.redis.wait-replicas} each goes alone, as it waits for its replicas.
+     */
     @Override
     public CompletionStage<StoredExchange> append(ExchangeRequest request, boolean mayStartSession) {
-        return on(writers, () -> appendNow(request, mayStartSession));
+        if (settings.waitReplicas > 0) {
+            return on(writers, () -> appendNow(request, mayStartSession));
+        }
+        String fastFailure = redis.failingFast();
+        if (fastFailure != null) {
+            return CompletableFuture.failedFuture(
+                    new RedisUnavailableException("Redis unavailable: " + fastFailure + " (retrying shortly)", null));
+        }
+        Script call = script(request, mayStartSession);
+        long started = System.nanoTime();
+        return batches.submit(call.keys(), call.args())
+                .exceptionallyCompose(failure -> {
+                    RuntimeException cause = unwrap(failure);
+                    if (cause instanceof RejectedExecutionException) {
+                        return CompletableFuture.failedFuture(RedisUnavailableException.from(cause));
+                    }
+                    failed(cause);
+                    if (!RedisFailure.isDeadConnection(cause)) {
+                        redis.recordFailure(cause);
+                        return CompletableFuture.failedFuture(RedisUnavailableException.from(cause));
+                    }
+                    // the pooled connection died: once more on a fresh one; the idempotency key stores it once
+                    redis.connectionFailed(cause);
+                    return on(writers, () -> {
+                        try {
+                            return appendOnce(call.keys(), call.args());
+                        } catch (RuntimeException again) {
+                            failed(again);
+                            redis.recordFailure(again);
+                            throw RedisUnavailableException.from(again);
+                        }
+                    });
+                })
+                .thenApply(reply -> {
+                    timed("append", started);
+                    redis.recordAnswer();
+                    return stored(request, (List<?>) reply, call.channel());
+                });
+    }
+
+    private static RuntimeException unwrap(Throwable failure) {
+        Throwable cause = failure;
+        while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause instanceof RuntimeException runtime ? runtime : new IllegalStateException(cause);
     }
 
     @Override
@@ -126,8 +178,38 @@ public class MessageStore implements MessageLog {
         if (fastFailure != null) {
             throw new RedisUnavailableException("Redis unavailable: " + fastFailure + " (retrying shortly)", null);
         }
-        String sessionId = request.sessionId();
-        var keys = SessionKeys.of(settings.keyPrefix, sessionId);
+        Script call = script(request, mayStartSession);
+        List<?> reply;
+        long started = System.nanoTime();
+        try {
+            reply = appendOnce(call.keys(), call.args());
+        } catch (RuntimeException e) {
+            failed(e);
+            if (!RedisFailure.isDeadConnection(e)) {
+                redis.recordFailure(e);
+                throw RedisUnavailableException.from(e);
+            }
+            redis.connectionFailed(e);
+            try {
+                reply = appendOnce(call.keys(), call.args());
+            } catch (RuntimeException again) {
+                failed(again);
+                redis.recordFailure(again);
+                throw RedisUnavailableException.from(again);
+            }
+        } finally {
+            timed("append", started);
+        }
+        redis.recordAnswer();
+        return stored(request, reply, call.channel());
+    }
+
+    /** One run of append.lua: its keys, its arguments, and the session's channel. */
+    private record Script(List<String> keys, List<String> args, String channel) {
+    }
+
+    private Script script(ExchangeRequest request, boolean mayStartSession) {
+        var keys = SessionKeys.of(settings.keyPrefix, request.sessionId());
         boolean clientKey = request.clientId() != null;
         // "<author>/<clientId>"; or "#<connectionId>.<n>": one key per connection, holding which of its messages it
         // answers for
@@ -145,29 +227,12 @@ public class MessageStore implements MessageLog {
                 Long.toString(clientKey ? redisSettings.sessionTtlSeconds : SERVER_KEY_TTL_SECONDS), marker,
                 clientKey && request.author() != null ? request.author() : "",
                 Long.toString(settings.historyMaxBytes), newSessionRefusal(mayStartSession));
-        List<String> keyList = List.of(keys.history(), keys.meta(), keys.seen(), keys.idempotencyKey(keyName));
-        List<?> reply;
-        long started = System.nanoTime();
-        try {
-            reply = appendOnce(keyList, args);
-        } catch (RuntimeException e) {
-            failed(e);
-            if (!RedisFailure.isDeadConnection(e)) {
-                redis.recordFailure(e);
-                throw RedisUnavailableException.from(e);
-            }
-            redis.connectionFailed(e);
-            try {
-                reply = appendOnce(keyList, args);
-            } catch (RuntimeException again) {
-                failed(again);
-                redis.recordFailure(again);
-                throw RedisUnavailableException.from(again);
-            }
-        } finally {
-            timed("append", started);
-        }
-        redis.recordAnswer();
+        return new Script(List.of(keys.history(), keys.meta(), keys.seen(), keys.idempotencyKey(keyName)), args,
+                keys.live());
+    }
+
+    /** What append.lua answered, as the exchange it stored (or why it stored nothing). */
+    private StoredExchange stored(ExchangeRequest request, List<?> reply, String channel) {
         if ("refused".equals(reply.get(0))) {
             throw new SessionRefusedException((String) reply.get(1));
         }
@@ -176,10 +241,10 @@ public class MessageStore implements MessageLog {
         }
         boolean duplicate = "duplicate".equals(reply.get(0));
         String payload = (String) reply.get(1);
-        StoredExchange exchange = LivePayload.parse(sessionId, payload, duplicate);
+        StoredExchange exchange = LivePayload.parse(request.sessionId(), payload, duplicate);
         if (settings.waitReplicas > 0 && !duplicate) {
             try {
-                redis.client().publish(keys.live(), payload);
+                redis.client().publish(channel, payload);
             } catch (RuntimeException e) {
                 // stored and replicated: the other instances fill the gap from the history at the next message
                 redis.connectionFailed(e);

@@ -26,8 +26,12 @@ local function cost(fields)
   for i = 1, #fields, 2 do
     local name, value = fields[i], fields[i + 1]
     if name == 'c' or name == 'f' then
-      local _, escaped = string.gsub(value, '[%z\1-\31"\\]', '')
-      size = size + #value + 5 * escaped
+      size = size + #value
+      -- most text has nothing to escape: find scans without building a copy, gsub only counts when there is
+      if string.find(value, '[%z\1-\31"\\]') then
+        local _, escaped = string.gsub(value, '[%z\1-\31"\\]', '')
+        size = size + 5 * escaped
+      end
     end
   end
   return size

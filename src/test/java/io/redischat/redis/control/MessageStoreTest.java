@@ -103,6 +103,52 @@ class MessageStoreTest {
     }
 
     @Test
+    void concurrentAppendsShareRoundTripsAndEachIsStoredOnceInItsPlace() throws Exception {
+        store.stop();
+        store = storeWith(300, 5000);
+        redis.command("SCRIPT", "FLUSH"); // the first batch also finds Redis without the script
+        long readsBefore = stat(redis.command("INFO", "stats"), "total_reads_processed");
+        int writers = 50;
+        int each = 8;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+        try {
+            var done = new java.util.ArrayList<java.util.concurrent.Future<List<Long>>>();
+            for (int w = 0; w < writers; w++) {
+                int writer = w;
+                // each writer waits for its previous write, as a connection's writes do
+                done.add(pool.submit(() -> {
+                    var seqs = new java.util.ArrayList<Long>();
+                    for (int i = 0; i < each; i++) {
+                        seqs.add(append(store, new ExchangeRequest(session, "w" + writer + "-" + i, null, AUTHOR,
+                                "#w" + writer + "." + i, "sock-" + writer, System.currentTimeMillis())).sent().seq());
+                    }
+                    return seqs;
+                }));
+            }
+            var all = new java.util.TreeSet<Long>();
+            for (var writer : done) {
+                List<Long> seqs = writer.get(30, TimeUnit.SECONDS);
+                assertEquals(seqs.stream().sorted().toList(), seqs, "a writer's messages in the order it sent them");
+                all.addAll(seqs);
+            }
+            assertEquals(writers * each, all.size());
+            assertEquals(1L, all.first());
+            assertEquals(2L * writers * each - 1, all.last().longValue());
+        } finally {
+            pool.shutdownNow();
+        }
+        long reads = stat(redis.command("INFO", "stats"), "total_reads_processed") - readsBefore;
+        System.out.printf("%d concurrent appends: %d socket reads in Redis (%.2f a message)%n", writers * each, reads,
+                reads / (double) (writers * each));
+        assertTrue(reads < writers * each * 0.8, reads + " reads for " + writers * each + " appends: batched");
+    }
+
+    static long stat(String info, String name) {
+        return info.lines().filter(line -> line.startsWith(name + ":")).map(line -> line.substring(name.length() + 1))
+                .mapToLong(value -> Long.parseLong(value.trim())).findFirst().orElseThrow();
+    }
+
+    @Test
     void storesMessageAndReplyInOrderWithCountersAndTtl() throws Exception {
         StoredExchange first = append(store, "Hello Redis!", null);
         StoredExchange second = append(store, "again", null);
