@@ -106,10 +106,10 @@ public class MessageStore implements MessageLog {
         if (settings.waitReplicas > 0) {
             return on(writers, () -> appendNow(request, mayStartSession));
         }
-        String fastFailure = redis.failingFast();
-        if (fastFailure != null) {
-            return CompletableFuture.failedFuture(
-                    new RedisUnavailableException("Redis unavailable: " + fastFailure + " (retrying shortly)", null));
+        try {
+            refuseWhileFailingFast();
+        } catch (RedisUnavailableException e) {
+            return CompletableFuture.failedFuture(e);
         }
         Script call = script(request, mayStartSession);
         long started = System.nanoTime();
@@ -119,22 +119,7 @@ public class MessageStore implements MessageLog {
                     if (cause instanceof RejectedExecutionException) {
                         return CompletableFuture.failedFuture(RedisUnavailableException.from(cause));
                     }
-                    failed(cause);
-                    if (!RedisFailure.isDeadConnection(cause)) {
-                        redis.recordFailure(cause);
-                        return CompletableFuture.failedFuture(RedisUnavailableException.from(cause));
-                    }
-                    // the pooled connection died: once more on a fresh one; the idempotency key stores it once
-                    redis.connectionFailed(cause);
-                    return on(writers, () -> {
-                        try {
-                            return appendOnce(call.keys(), call.args());
-                        } catch (RuntimeException again) {
-                            failed(again);
-                            redis.recordFailure(again);
-                            throw RedisUnavailableException.from(again);
-                        }
-                    });
+                    return on(writers, () -> afterFailure(cause, call));
                 })
                 .thenApply(reply -> {
                     timed("append", started);
@@ -174,34 +159,46 @@ public class MessageStore implements MessageLog {
     }
 
     StoredExchange appendNow(ExchangeRequest request, boolean mayStartSession) {
-        String fastFailure = redis.failingFast();
-        if (fastFailure != null) {
-            throw new RedisUnavailableException("Redis unavailable: " + fastFailure + " (retrying shortly)", null);
-        }
+        refuseWhileFailingFast();
         Script call = script(request, mayStartSession);
         List<?> reply;
         long started = System.nanoTime();
         try {
             reply = appendOnce(call.keys(), call.args());
         } catch (RuntimeException e) {
-            failed(e);
-            if (!RedisFailure.isDeadConnection(e)) {
-                redis.recordFailure(e);
-                throw RedisUnavailableException.from(e);
-            }
-            redis.connectionFailed(e);
-            try {
-                reply = appendOnce(call.keys(), call.args());
-            } catch (RuntimeException again) {
-                failed(again);
-                redis.recordFailure(again);
-                throw RedisUnavailableException.from(again);
-            }
+            reply = afterFailure(e, call);
         } finally {
             timed("append", started);
         }
         redis.recordAnswer();
         return stored(request, reply, call.channel());
+    }
+
+    private void refuseWhileFailingFast() {
+        String fastFailure = redis.failingFast();
+        if (fastFailure != null) {
+            throw new RedisUnavailableException("Redis unavailable: " + fastFailure + " (retrying shortly)", null);
+        }
+    }
+
+    /**
+     * A write failed: on a dead pooled connection it is sent once more on a fresh one (the idempotency key stores it
+     * once even if the first attempt reached Redis after all); otherwise, or if that fails too, nothing was stored.
+     */
+    private List<?> afterFailure(RuntimeException failure, Script call) {
+        failed(failure);
+        if (!RedisFailure.isDeadConnection(failure)) {
+            redis.recordFailure(failure);
+            throw RedisUnavailableException.from(failure);
+        }
+        redis.connectionFailed(failure);
+        try {
+            return appendOnce(call.keys(), call.args());
+        } catch (RuntimeException again) {
+            failed(again);
+            redis.recordFailure(again);
+            throw RedisUnavailableException.from(again);
+        }
     }
 
     /** One run of append.lua: its keys, its arguments, and the session's channel. */

@@ -32,15 +32,17 @@ final class BearerToken {
     static final String FORBIDDEN = "this token does not allow this session";
 
     static void forbidden(HttpServletResponse response) throws IOException {
-        response.setStatus(403);
-        response.setHeader("Cache-Control", "no-store");
-        response.setContentType("application/json");
-        response.getWriter().write("{\"success\":false,\"error\":\"" + FORBIDDEN + "\"}");
+        error(response, 403, FORBIDDEN);
     }
 
     static void challenge(HttpServletResponse response, String reason) throws IOException {
-        response.setStatus(401);
         response.setHeader("WWW-Authenticate", challengeHeader(reason));
+        error(response, 401, reason);
+    }
+
+    /** The API's error shape; the reason is ours (no quotes to escape but these), never the client's text. */
+    private static void error(HttpServletResponse response, int status, String reason) throws IOException {
+        response.setStatus(status);
         response.setHeader("Cache-Control", "no-store");
         response.setContentType("application/json");
         response.getWriter().write("{\"success\":false,\"error\":\"" + reason.replace("\"", "'") + "\"}");

@@ -81,7 +81,8 @@ public final class InboundFrames {
      * @throws Rejected when it is one, but without a string token
      */
     public static String authToken(String frame) throws Rejected {
-        if (frame == null || !frame.contains("auth") || !frame.stripLeading().startsWith("{")) {
+        // on every message: only a JSON object with a "type" key is parsed here (messages carry none)
+        if (frame == null || !frame.stripLeading().startsWith("{") || !frame.contains("\"type\"")) {
             return null;
         }
         JsonObject json;
