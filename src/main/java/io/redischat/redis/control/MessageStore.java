@@ -299,7 +299,7 @@ public class MessageStore implements MessageLog {
         long largestEntry = (long) limits.maxMessageBytes + ENTRY_FIELDS_BYTES;
         List<String> keyList = List.of(keys.history(), keys.meta(), keys.seen());
         List<String> args = List.of(mode, Long.toString(bound), Integer.toString(count), Long.toString(budget),
-                Long.toString(overhead), Long.toString(largestEntry));
+                Long.toString(overhead), Long.toString(largestEntry), Integer.toString(settings.historyMaxLength));
         List<?> reply;
         long started = System.nanoTime();
         try {

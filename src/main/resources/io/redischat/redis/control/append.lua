@@ -1,7 +1,8 @@
 -- append.lua: store one user message and the server's reply in a session's history, atomically.
 --
 -- KEYS[1] history stream   chat:{sid}:history  (entry id = seq, fields c t s n f [cid k])
--- KEYS[2] meta hash        chat:{sid}:meta     (epoch, n = user message count, seq = last seq)
+-- KEYS[2] meta hash        chat:{sid}:meta     (epoch, n = user message count, seq = last seq, b = bytes of text,
+--                                              m = when the seen marker was last set)
 -- KEYS[3] seen marker      chat:{sid}:seen     (outlives the history, tells "expired" from "never persisted")
 -- KEYS[4] idempotency key  chat:{sid}:cid:<author>/<clientId>: a clientId counts within its author's messages only,
 --                          so no other client can claim it; or chat:{sid}:cid:#<connectionId> for the keys the
@@ -19,7 +20,8 @@
 --          refused ({'refused', why}) and nothing is written
 --
 -- The idempotency key holds 'marker|epoch|N|userSeq|replySeq|timestamp|sha1(content)': a retry whose content has
--- another hash is not the same message, and is refused instead of being reported as stored.
+-- another hash is not the same message, and is refused instead of being reported as stored. A server-made key leaves
+-- the hash empty: only the server retries it, always with the same content.
 --
 -- The reply text 'Message #N: content' is made here and nowhere else. What is stored is published in the same step
 -- as one payload, so every instance delivers exactly what is in the history:
@@ -46,12 +48,22 @@ local function field(entries, name)
   return nil
 end
 
-local contentHash = redis.sha1hex(ARGV[1])
+local SLACK = 64
+
+local function int(value)
+  return string.format('%d', value)
+end
+
+-- a server-made key is only ever retried by the server with the same content: only a clientId's key needs its hash
+local contentHash = ''
+if ARGV[7] ~= '' then
+  contentHash = redis.sha1hex(ARGV[1])
+end
 local prior = redis.call('GET', KEYS[4])
 local marker, epoch, n, userSeq, replySeq, ts, priorHash
 if prior then
   marker, epoch, n, userSeq, replySeq, ts, priorHash =
-    string.match(prior, '^([^|]*)|([^|]*)|(%d+)|(%d+)|(%d+)|(%d+)|(%x+)$')
+    string.match(prior, '^([^|]*)|([^|]*)|(%d+)|(%d+)|(%d+)|(%d+)|(%x*)$')
   if not marker then
     -- written before keys carried the content's hash
     marker, epoch, n, userSeq, replySeq, ts = string.match(prior, '^([^|]*)|([^|]*)|(%d+)|(%d+)|(%d+)|(%d+)$')
@@ -63,7 +75,7 @@ if prior then
   end
 end
 if prior and n and marker == ARGV[11] then
-  if priorHash and priorHash ~= contentHash then
+  if priorHash and priorHash ~= '' and contentHash ~= '' and priorHash ~= contentHash then
     return {'reused', ''}
   end
   local sent = redis.call('XRANGE', KEYS[1], userSeq .. '-0', userSeq .. '-0')
@@ -74,7 +86,12 @@ if prior and n and marker == ARGV[11] then
     ARGV[12])}
 end
 
-epoch = redis.call('HGET', KEYS[2], 'epoch')
+-- the session's counters in one read and, below, one write: m is when the seen marker was last set
+local ttl, markerTtl = tonumber(ARGV[3]), math.max(tonumber(ARGV[3]), tonumber(ARGV[5]))
+local now = tonumber(ARGV[2])
+local meta = redis.call('HMGET', KEYS[2], 'epoch', 'n', 'seq', 'b', 'm')
+epoch = meta[1]
+local counters = {}
 if not epoch then
   if ARGV[14] ~= '' then
     return {'refused', ARGV[14]}
@@ -82,41 +99,48 @@ if not epoch then
   -- a new session, or a history without its meta hash lost its counters (eviction): start over under a new epoch
   epoch = ARGV[6]
   redis.call('DEL', KEYS[1])
-  redis.call('HSET', KEYS[2], 'epoch', epoch)
+  counters = {'epoch', epoch}
+  meta = {}
 end
-
-n = redis.call('HINCRBY', KEYS[2], 'n', 1)
-userSeq = redis.call('HINCRBY', KEYS[2], 'seq', 1)
-replySeq = redis.call('HINCRBY', KEYS[2], 'seq', 1)
-local reply = 'Message #' .. n .. ': ' .. ARGV[1]
+n = (tonumber(meta[2]) or 0) + 1
+userSeq = (tonumber(meta[3]) or 0) + 1
+replySeq = userSeq + 1
+local reply = 'Message #' .. int(n) .. ': ' .. ARGV[1]
 
 if ARGV[7] ~= '' then
-  redis.call('XADD', KEYS[1], userSeq .. '-0', 'c', ARGV[1], 't', ARGV[2], 's', '1', 'n', n,
+  redis.call('XADD', KEYS[1], int(userSeq) .. '-0', 'c', ARGV[1], 't', ARGV[2], 's', '1', 'n', int(n),
     'f', ARGV[9], 'cid', ARGV[7], 'k', ARGV[12])
-  redis.call('XADD', KEYS[1], replySeq .. '-0', 'c', reply, 't', ARGV[2], 's', '0', 'n', n,
+  redis.call('XADD', KEYS[1], int(replySeq) .. '-0', 'c', reply, 't', ARGV[2], 's', '0', 'n', int(n),
     'f', ARGV[9], 'cid', ARGV[7], 'k', ARGV[12])
 else
-  redis.call('XADD', KEYS[1], userSeq .. '-0', 'c', ARGV[1], 't', ARGV[2], 's', '1', 'n', n,
+  redis.call('XADD', KEYS[1], int(userSeq) .. '-0', 'c', ARGV[1], 't', ARGV[2], 's', '1', 'n', int(n),
     'f', ARGV[9])
-  redis.call('XADD', KEYS[1], replySeq .. '-0', 'c', reply, 't', ARGV[2], 's', '0', 'n', n,
+  redis.call('XADD', KEYS[1], int(replySeq) .. '-0', 'c', reply, 't', ARGV[2], 's', '0', 'n', int(n),
     'f', ARGV[9])
 end
 
--- trim the oldest entries beyond the entry and byte limits (the exchange just added always stays)
+-- trim the oldest entries beyond the byte limit at once, and beyond the entry limit once SLACK more have come: a
+-- full session then pays for one read and one XTRIM every SLACK / 2 messages instead of both on each (each walks the
+-- stream's first node). history.lua passes over the slack, so readers see exactly the newest max-length entries.
+-- The exchange just added always stays. Entries are numbered without gaps, so XTRIM MINID cuts exactly there.
 local maxEntries, maxBytes = tonumber(ARGV[4]), tonumber(ARGV[13])
-local bytes = redis.call('HINCRBY', KEYS[2], 'b', #ARGV[1] + #reply)
+local slack = math.min(SLACK, maxEntries)
+local bytes = (tonumber(meta[4]) or 0) + #ARGV[1] + #reply
 local length = redis.call('XLEN', KEYS[1])
-local function over()
-  return length > 2 and (length > maxEntries or (maxBytes > 0 and bytes > maxBytes))
+local function overBytes()
+  return maxBytes > 0 and bytes > maxBytes
 end
-if over() then
+local function over()
+  return length > 2 and (length > maxEntries or overBytes())
+end
+local dropBelow
+if length > 2 and (length > maxEntries + slack or overBytes()) then
   while over() do
-    -- over by entries only (the steady state of a full session): read just the entries to drop, not a batch
     local count = 32
-    if not (maxBytes > 0 and bytes > maxBytes) then
-      count = math.min(32, math.max(1, length - maxEntries))
+    if not overBytes() then
+      count = math.max(1, length - maxEntries)
     end
-    local oldest = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', count)
+    local oldest = redis.call('XRANGE', KEYS[1], dropBelow and ('(' .. dropBelow) or '-', '+', 'COUNT', count)
     if #oldest == 0 then
       break
     end
@@ -124,22 +148,38 @@ if over() then
       if not over() then
         break
       end
-      redis.call('XDEL', KEYS[1], entry[1])
+      dropBelow = entry[1]
       bytes = bytes - #(field({entry}, 'c') or '')
       length = length - 1
     end
   end
-  redis.call('HSET', KEYS[2], 'b', math.max(bytes, 0))
+end
+if dropBelow then
+  -- ids are N-0: MINID N-1 drops N-0 and everything before it
+  redis.call('XTRIM', KEYS[1], 'MINID', string.match(dropBelow, '^(%d+)') .. '-1')
 end
 
-local ttl = tonumber(ARGV[3])
+counters[#counters + 1] = 'n'
+counters[#counters + 1] = int(n)
+counters[#counters + 1] = 'seq'
+counters[#counters + 1] = int(replySeq)
+counters[#counters + 1] = 'b'
+counters[#counters + 1] = int(math.max(bytes, 0))
+-- the seen marker must outlive the history: set again once half its head start over the history's TTL is used up
+local markedAt = tonumber(meta[5])
+if not markedAt or now < markedAt or (now - markedAt) * 2 >= (markerTtl - ttl) * 1000 then
+  redis.call('SET', KEYS[3], epoch, 'EX', markerTtl)
+  counters[#counters + 1] = 'm'
+  counters[#counters + 1] = ARGV[2]
+end
+redis.call('HSET', KEYS[2], unpack(counters))
 redis.call('EXPIRE', KEYS[1], ttl)
 redis.call('EXPIRE', KEYS[2], ttl)
-redis.call('SET', KEYS[3], epoch, 'EX', math.max(ttl, tonumber(ARGV[5])))
-redis.call('SET', KEYS[4], ARGV[11] .. '|' .. epoch .. '|' .. n .. '|' .. userSeq .. '|' .. replySeq .. '|' .. ARGV[2]
-  .. '|' .. contentHash, 'EX', math.min(ttl, tonumber(ARGV[10])))
+redis.call('SET', KEYS[4], ARGV[11] .. '|' .. epoch .. '|' .. int(n) .. '|' .. int(userSeq) .. '|' .. int(replySeq)
+  .. '|' .. ARGV[2] .. '|' .. contentHash, 'EX', math.min(ttl, tonumber(ARGV[10])))
 
-local published = payload(epoch, n, ARGV[2], userSeq, replySeq, ARGV[1], reply, ARGV[7], ARGV[9], ARGV[12])
+local published = payload(epoch, int(n), ARGV[2], int(userSeq), int(replySeq), ARGV[1], reply, ARGV[7], ARGV[9],
+  ARGV[12])
 if ARGV[8] ~= '' then
   redis.call('PUBLISH', ARGV[8], published)
 end

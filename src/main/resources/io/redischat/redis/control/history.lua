@@ -11,6 +11,8 @@
 -- ARGV[5] bytes one entry takes in the reply besides its content and author (field names, numbers, session id)
 -- ARGV[6] bytes the largest entry can have in the stream: sizes each XRANGE so that no more than one entry beyond
 --         the budget is ever read
+-- ARGV[7] entries a session keeps (0 = all in the stream): append.lua trims the stream only once it holds a few
+--         more, so those beyond the newest ARGV[7] are passed over as if trimmed already
 --
 -- Returns {epoch or '', last seq, history PTTL in ms (-2 = gone), seen marker epoch or '', entries, more}
 -- where entries are stream entries {id, {field, value, ...}}, oldest first, and more is 1 when the range holds
@@ -18,6 +20,15 @@
 
 local mode, bound, count = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local budget, overhead, largest = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+local keep = tonumber(ARGV[7]) or 0
+
+local meta = redis.call('HMGET', KEYS[2], 'epoch', 'seq')
+-- the oldest visible entry: entries are numbered without gaps, the newest is seq
+local floor = nil
+local lastSeq = tonumber(meta[2])
+if keep > 0 and lastSeq and lastSeq > keep then
+  floor = lastSeq - keep + 1
+end
 
 -- what an entry takes in a JSON reply: content and author, each byte that JSON escapes as up to 6 bytes
 -- (\u0001; quotes, backslashes and control characters), plus the fixed part
@@ -38,7 +49,7 @@ local function cost(fields)
 end
 
 -- reads from the exclusive start id in one direction, in batches, until the budget or the count is reached
-local function scan(forward, start)
+local function scan(forward, start, stop)
   local taken, used = {}, 0
   while true do
     local want = math.max(1, math.floor((budget - used) / largest)) + 1
@@ -50,7 +61,7 @@ local function scan(forward, start)
     if forward then
       batch = redis.call('XRANGE', KEYS[1], start, '+', 'COUNT', want)
     else
-      batch = redis.call('XREVRANGE', KEYS[1], start, '-', 'COUNT', want)
+      batch = redis.call('XREVRANGE', KEYS[1], start, stop, 'COUNT', want)
     end
     for _, entry in ipairs(batch) do
       if count > 0 and #taken >= count then
@@ -72,15 +83,19 @@ end
 
 local entries, more = {}, 0
 if mode == 'after' then
-  entries, more = scan(true, '(' .. bound .. '-0')
+  local start = '(' .. bound .. '-0'
+  if floor and tonumber(bound) < floor then
+    start = string.format('%d', floor) .. '-0'
+  end
+  entries, more = scan(true, start)
 elseif mode == 'before' or mode == 'latest' then
   local newestFirst
-  newestFirst, more = scan(false, mode == 'before' and ('(' .. bound .. '-0') or '+')
+  newestFirst, more = scan(false, mode == 'before' and ('(' .. bound .. '-0') or '+',
+    floor and (string.format('%d', floor) .. '-0') or '-')
   for i = #newestFirst, 1, -1 do
     entries[#entries + 1] = newestFirst[i]
   end
 end
 
-local meta = redis.call('HMGET', KEYS[2], 'epoch', 'seq')
 local seen = redis.call('GET', KEYS[3])
 return {meta[1] or '', meta[2] or '0', redis.call('PTTL', KEYS[1]), seen or '', entries, more}
