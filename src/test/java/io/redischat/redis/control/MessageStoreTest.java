@@ -213,6 +213,42 @@ class MessageStoreTest {
     }
 
     @Test
+    void entriesKeptBeyondTheLengthUntilTheBatchedTrimAreSeenByNoRead() throws Exception {
+        MessageStore small = storeWith(300, 4);
+        try {
+            String stream = "chat:{" + session + "}:history";
+            for (int i = 1; i <= 4; i++) {
+                append(small, "m" + i, null);
+            }
+            // 8 entries in the stream (the limit plus its slack of 4), none trimmed yet
+            assertEquals(":8", redis.command("XLEN", stream).trim());
+            List<String> newest = List.of("m3", "Message #3: m3", "m4", "Message #4: m4");
+            assertEquals(newest, contents(small.history(session, HistoryQuery.all())));
+            assertEquals(newest, contents(small.history(session, HistoryQuery.after(0))));
+            assertEquals(newest, contents(small.history(session, HistoryQuery.after(2))));
+            assertEquals(List.of("Message #4: m4"), contents(small.history(session, HistoryQuery.after(7))));
+            assertEquals(List.of("m3", "Message #3: m3"),
+                    contents(small.history(session, new HistoryQuery(null, null, 7L))));
+            assertEquals(List.of(), contents(small.history(session, new HistoryQuery(null, null, 5L))));
+            SessionHistory page = small.history(session, new HistoryQuery(2, null, null));
+            assertEquals(List.of("m4", "Message #4: m4"), contents(page));
+            assertTrue(page.hasMore());
+
+            append(small, "m5", null);
+            // over the limit plus its slack: trimmed back to the limit in one step
+            assertEquals(":4", redis.command("XLEN", stream).trim());
+            assertEquals(List.of("m4", "Message #4: m4", "m5", "Message #5: m5"),
+                    contents(small.history(session, HistoryQuery.after(0))));
+        } finally {
+            small.stop();
+        }
+    }
+
+    private static List<String> contents(SessionHistory history) {
+        return history.messages().stream().map(ChatMessage::content).toList();
+    }
+
+    @Test
     void sameClientIdIsStoredOnceAndAnsweredWithTheOriginalSeq() throws Exception {
         StoredExchange first = append(store, "pay once", "c-1");
         StoredExchange retry = append(store, "pay once", "c-1");
