@@ -6,12 +6,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -27,6 +27,7 @@ import io.redischat.ops.control.ChatMetrics;
 import io.redischat.sessions.control.ClientIdReusedException;
 import io.redischat.sessions.control.ChatLimits;
 import io.redischat.sessions.control.MessageLog;
+import io.redischat.sessions.control.ReplyText;
 import io.redischat.sessions.control.SessionRefusedException;
 import io.redischat.sessions.entity.ChatMessage;
 import io.redischat.sessions.entity.ClientTag;
@@ -238,7 +239,9 @@ public class MessageStore implements MessageLog {
         }
         boolean duplicate = "duplicate".equals(reply.get(0));
         String payload = (String) reply.get(1);
-        StoredExchange exchange = LivePayload.parse(request.sessionId(), payload, duplicate);
+        StoredExchange exchange = reply.size() >= 6 && !duplicate
+                ? justStored(request, reply)
+                : LivePayload.parse(request.sessionId(), payload, duplicate);
         if (settings.waitReplicas > 0 && !duplicate) {
             try {
                 redis.client().publish(channel, payload);
@@ -248,6 +251,19 @@ public class MessageStore implements MessageLog {
             }
         }
         return exchange;
+    }
+
+    /** What append.lua stored, from the request and the numbers it answered: the payload says the same. */
+    private static StoredExchange justStored(ExchangeRequest request, List<?> reply) {
+        long number = Long.parseLong((String) reply.get(3));
+        String from = request.from() == null || request.from().isEmpty() ? null : request.from();
+        var sent = new ChatMessage(request.content(), request.timestamp(), true, request.sessionId(),
+                Long.parseLong((String) reply.get(4)), from);
+        var answer = new ChatMessage(ReplyText.of(number, request.content()), request.timestamp(), false,
+                request.sessionId(), Long.parseLong((String) reply.get(5)), from);
+        ClientTag client = request.clientId() == null || request.clientId().isEmpty() ? null
+                : new ClientTag(request.clientId(), request.author());
+        return new StoredExchange((String) reply.get(2), number, sent, answer, client, false);
     }
 
     private String newSessionRefusal(boolean mayStartSession) {
@@ -380,7 +396,9 @@ public class MessageStore implements MessageLog {
     }
 
     private static String newEpoch() {
-        return UUID.randomUUID().toString().substring(0, 8);
+        // used only when a session starts; 32 random bits, as the first group of a random UUID had
+        String hex = Integer.toHexString(ThreadLocalRandom.current().nextInt());
+        return "0".repeat(8 - hex.length()) + hex;
     }
 
     private static long asLong(Object value) {

@@ -1,6 +1,5 @@
 package io.redischat.sessions.boundary;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +30,7 @@ import io.redischat.security.entity.Caller;
 import io.redischat.sessions.control.Authors;
 import io.redischat.sessions.control.ChatConnection;
 import io.redischat.sessions.control.ChatLimits;
+import io.redischat.sessions.control.Utf8;
 import io.redischat.sessions.control.ConnectionLimits;
 import io.redischat.sessions.control.ConnectionWatch;
 import io.redischat.sessions.control.InboundFrames;
@@ -226,7 +226,7 @@ public class ChatEndpoint {
         }
         connection.heard();
         if (frame.length() > limits.maxMessageBytes / 4
-                && frame.getBytes(StandardCharsets.UTF_8).length > limits.maxMessageBytes) {
+                && Utf8.length(frame) > limits.maxMessageBytes) {
             metrics.rejected("too_big");
             connection.close(CloseCodes.TOO_BIG, "message larger than " + limits.maxMessageBytes + " bytes");
             return;

@@ -2,7 +2,6 @@ package io.redischat.sessions.control;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -327,7 +326,7 @@ public final class ChatConnection {
         if (closing.get() || !socket.isOpen()) {
             return;
         }
-        long size = text.getBytes(StandardCharsets.UTF_8).length;
+        long size = Utf8.length(text);
         long pending = pendingSendBytes.addAndGet(size);
         if (pending > sendBufferLimit) {
             pendingSendBytes.addAndGet(-size);

@@ -1,6 +1,5 @@
 package io.redischat.sessions.control;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -536,7 +535,7 @@ final class SessionFeed implements LiveExchanges.Listener {
     }
 
     private static long utf8Bytes(String text) {
-        return text.getBytes(StandardCharsets.UTF_8).length;
+        return Utf8.length(text);
     }
 
     private void retryLater() {

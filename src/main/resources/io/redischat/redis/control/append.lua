@@ -27,7 +27,7 @@
 -- as one payload, so every instance delivers exactly what is in the history:
 --   {"v":1, "e":epoch, "n":N, "t":"timestamp", "u":userSeq, "r":replySeq, "c":content, "a":reply, "i":clientId,
 --    "f":from, "k":author}
--- Returns {kind, payload}; kind is 'stored', 'duplicate' when the idempotency key was seen before with the same
+-- Returns {kind, payload} ({kind, payload, epoch, N, userSeq, replySeq} when stored); kind is 'stored', 'duplicate' when the idempotency key was seen before with the same
 -- content (nothing is written; the payload describes the first write), or 'reused' with an empty payload when it was
 -- seen with other content (nothing is written).
 
@@ -183,4 +183,5 @@ local published = payload(epoch, int(n), ARGV[2], int(userSeq), int(replySeq), A
 if ARGV[8] ~= '' then
   redis.call('PUBLISH', ARGV[8], published)
 end
-return {'stored', published}
+-- the numbers once more as they are, so the writer need not parse the payload
+return {'stored', published, epoch, int(n), int(userSeq), int(replySeq)}

@@ -244,6 +244,35 @@ class MessageStoreTest {
         }
     }
 
+    @Test
+    void theWriterLearnsExactlyWhatOtherInstancesReadFromThePublishedPayload() throws Exception {
+        var published = new java.util.concurrent.LinkedBlockingQueue<String>();
+        var listener = new redis.clients.jedis.JedisPubSub() {
+            @Override
+            public void onMessage(String channel, String message) {
+                published.add(message);
+            }
+
+            @Override
+            public void onSubscribe(String channel, int subscribedChannels) {
+                published.add("subscribed");
+            }
+        };
+        try (var subscriber = new redis.clients.jedis.Jedis("127.0.0.1", redis.port())) {
+            Thread listening = new Thread(() -> subscriber.subscribe(listener, store.channel(session)));
+            listening.start();
+            assertEquals("subscribed", published.poll(5, TimeUnit.SECONDS));
+            List<StoredExchange> written = List.of(append(store, "caf\u00e9 \ud83d\ude00 \"quoted\" \\ / \n", null),
+                    append(store, "with an id", "c-7"), append(store, "no author's id", "c-8", null));
+            for (StoredExchange exchange : written) {
+                String payload = published.poll(5, TimeUnit.SECONDS);
+                assertEquals(LivePayload.parse(session, payload, false), exchange, payload);
+            }
+            listener.unsubscribe();
+            listening.join(5000);
+        }
+    }
+
     private static List<String> contents(SessionHistory history) {
         return history.messages().stream().map(ChatMessage::content).toList();
     }
