@@ -12,6 +12,8 @@ final class SerialTasks implements Executor {
 
     private static final Logger LOG = Logger.getLogger(SerialTasks.class.getName());
 
+    static final int HERE_AT_MOST = 4;
+
     private final Executor pool;
     private final Queue<Runnable> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean draining = new AtomicBoolean();
@@ -26,6 +28,17 @@ final class SerialTasks implements Executor {
         schedule();
     }
 
+    /**
+     * Runs the task on the calling thread when none of these tasks is running (and at most {@link #HERE_AT_MOST} of
+     * those queued behind it), else queues it: a caller done with its own work saves the hand-off to the pool.
+     */
+    void executeHere(Runnable task) {
+        queue.add(task);
+        if (draining.compareAndSet(false, true)) {
+            drain(HERE_AT_MOST);
+        }
+    }
+
     private void schedule() {
         if (draining.compareAndSet(false, true)) {
             pool.execute(this::drain);
@@ -33,9 +46,14 @@ final class SerialTasks implements Executor {
     }
 
     private void drain() {
+        drain(Integer.MAX_VALUE);
+    }
+
+    private void drain(int atMost) {
         try {
             Runnable task;
-            while ((task = queue.poll()) != null) {
+            int ran = 0;
+            while (ran++ < atMost && (task = queue.poll()) != null) {
                 try {
                     task.run();
                 } catch (RuntimeException e) {

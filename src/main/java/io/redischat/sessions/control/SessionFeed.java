@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.redischat.sessions.entity.ChatMessage;
@@ -68,7 +67,7 @@ final class SessionFeed implements LiveExchanges.Listener {
     private final String sessionId;
     private final MessageLog log;
     private final OutboundFrames frames;
-    private final Executor tasks;
+    private final SerialTasks tasks;
     private final Delays delays;
     private final String instance;
     private final Pacing pacing;
@@ -135,7 +134,7 @@ final class SessionFeed implements LiveExchanges.Listener {
         }
     }
 
-    SessionFeed(String sessionId, MessageLog log, OutboundFrames frames, Executor tasks, Delays delays,
+    SessionFeed(String sessionId, MessageLog log, OutboundFrames frames, SerialTasks tasks, Delays delays,
                 String instance, Pacing pacing) {
         this.sessionId = sessionId;
         this.log = log;
@@ -193,6 +192,11 @@ final class SessionFeed implements LiveExchanges.Listener {
     @Override
     public void onExchange(StoredExchange exchange) {
         tasks.execute(() -> accept(exchange));
+    }
+
+    /** An exchange this instance just stored: the writer's thread delivers it when the feed is idle. */
+    void onStored(StoredExchange exchange) {
+        tasks.executeHere(() -> accept(exchange));
     }
 
     @Override

@@ -125,7 +125,7 @@ public class SessionFeeds {
     public void stored(String sessionId, StoredExchange exchange) {
         SessionFeed feed = feeds.get(sessionId);
         if (feed != null) {
-            feed.onExchange(exchange);
+            feed.onStored(exchange);
         }
     }
 
