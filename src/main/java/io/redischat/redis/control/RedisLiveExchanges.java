@@ -25,14 +25,21 @@ public class RedisLiveExchanges implements LiveExchanges {
     @Inject
     LiveSubscriber subscriber;
 
+    private final DeliveredHere deliveredHere = new DeliveredHere();
+
     @Override
     public CompletionStage<Void> subscribe(String sessionId, Listener listener) {
-        return subscriber.subscribe(channel(sessionId), new SessionChannel(sessionId, listener));
+        return subscriber.subscribe(channel(sessionId), new SessionChannel(sessionId, listener, deliveredHere));
     }
 
     @Override
     public void unsubscribe(String sessionId, Listener listener) {
-        subscriber.unsubscribe(channel(sessionId), new SessionChannel(sessionId, listener));
+        subscriber.unsubscribe(channel(sessionId), new SessionChannel(sessionId, listener, deliveredHere));
+    }
+
+    @Override
+    public void deliveredHere(String sessionId, String epoch, long replySeq) {
+        deliveredHere.note(sessionId, epoch, replySeq);
     }
 
     @Override
@@ -45,10 +52,15 @@ public class RedisLiveExchanges implements LiveExchanges {
     }
 
     /** Equal for equal session and listener, so an unsubscribe finds the subscription it ends. */
-    private record SessionChannel(String sessionId, Listener listener) implements LiveSubscriber.ChannelListener {
+    private record SessionChannel(String sessionId, Listener listener, DeliveredHere deliveredHere)
+            implements LiveSubscriber.ChannelListener {
 
         @Override
         public void onMessage(String payload) {
+            DeliveredHere.Noted noted = DeliveredHere.scan(payload);
+            if (noted != null && deliveredHere.take(sessionId, noted.epoch(), noted.replySeq())) {
+                return;
+            }
             try {
                 listener.onExchange(LivePayload.parse(sessionId, payload, false));
             } catch (RuntimeException e) {

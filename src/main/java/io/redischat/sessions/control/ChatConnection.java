@@ -249,8 +249,8 @@ public final class ChatConnection {
             if (held == null) {
                 return;
             }
-            transmit(connectedFrame);
-            held.forEach(this::transmit);
+            transmit(connectedFrame, -1);
+            held.forEach(frame -> transmit(frame, -1));
         }
     }
 
@@ -313,20 +313,25 @@ public final class ChatConnection {
 
     /** Queues a text frame; a client that lets more than the limit pile up is closed with 1013. */
     public void send(String text) {
+        send(text, -1);
+    }
+
+    /** As {@link #send(String)}, for a frame whose UTF-8 size is known already ({@code -1}: not known). */
+    public void send(String text, long utf8Bytes) {
         synchronized (this) {
             if (beforeConnected != null) {
                 beforeConnected.add(text);
                 return;
             }
         }
-        transmit(text);
+        transmit(text, utf8Bytes);
     }
 
-    private void transmit(String text) {
+    private void transmit(String text, long utf8Bytes) {
         if (closing.get() || !socket.isOpen()) {
             return;
         }
-        long size = Utf8.length(text);
+        long size = utf8Bytes >= 0 ? utf8Bytes : Utf8.length(text);
         long pending = pendingSendBytes.addAndGet(size);
         if (pending > sendBufferLimit) {
             pendingSendBytes.addAndGet(-size);

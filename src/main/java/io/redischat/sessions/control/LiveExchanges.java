@@ -24,6 +24,13 @@ public interface LiveExchanges {
         void onRestored();
     }
 
+    /**
+     * This instance stored the exchange and its feed has it: the copy the live feed brings back here may be dropped
+     * unread (an optimisation; a listener must still take a repeated exchange in its stride).
+     */
+    default void deliveredHere(String sessionId, String epoch, long replySeq) {
+    }
+
     /** Completes once every exchange stored from then on reaches the listener. */
     CompletionStage<Void> subscribe(String sessionId, Listener listener);
 

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -77,7 +76,7 @@ final class SessionFeed implements LiveExchanges.Listener {
     // everything below is touched only by tasks
     private final List<Member> members = new ArrayList<>();
     /** Messages of {@link #epoch} by seq, as frames ready to send; holes are allowed. */
-    private final TreeMap<Long, Known> recent = new TreeMap<>();
+    private final RecentBySeq<Known> recent = new RecentBySeq<>();
     private long recentChars;
     /** The epoch of the session's history as far as the feed knows; null = no history. */
     private String epoch;
@@ -343,7 +342,7 @@ final class SessionFeed implements LiveExchanges.Listener {
                     break;
                 }
                 member.seq++;
-                member.connection.send(next.frameFor(member.connection));
+                member.connection.send(next.frameFor(member.connection), bytes);
                 if (next.number > 0) {
                     member.connection.observeStoredNumber(next.number);
                 }
@@ -368,7 +367,7 @@ final class SessionFeed implements LiveExchanges.Listener {
     }
 
     private void forgetOldest() {
-        long chars = recent.pollFirstEntry().getValue().chars();
+        long chars = recent.pollFirst().chars();
         recentChars -= chars;
         pacing.shared().release(chars);
     }

@@ -126,6 +126,7 @@ public class SessionFeeds {
         SessionFeed feed = feeds.get(sessionId);
         if (feed != null) {
             feed.onStored(exchange);
+            live.deliveredHere(sessionId, exchange.epoch(), exchange.reply().seq());
         }
     }
 
