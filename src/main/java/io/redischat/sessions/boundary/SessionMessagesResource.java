@@ -1,6 +1,6 @@
 package io.redischat.sessions.boundary;
 
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -22,7 +22,7 @@ import io.redischat.sessions.entity.MessagesResponse;
  * {@code GET /chat/api/sessions/{session_id}/messages/}: what Redis holds for a session, oldest first, one page of
  * at most the store's byte budget; {@code has_more} and {@code next_since}/{@code next_before} say how to go on.
  */
-@RequestScoped
+@ApplicationScoped
 @TokenRequired
 @Path("sessions/{session_id}/messages")
 @Produces(MediaType.APPLICATION_JSON)

@@ -16,8 +16,6 @@ import io.redischat.sessions.entity.MessageFrame;
 @ApplicationScoped
 public class OutboundFrames {
 
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
-
     private final Jsonb jsonb = JsonbBuilder.create();
 
     public String toJson(Record frame) {
@@ -61,29 +59,8 @@ public class OutboundFrames {
         return json.append('}').toString();
     }
 
-    /** A JSON string: quotes, backslashes and control characters escaped (RFC 8259), everything else as it is. */
     static void string(StringBuilder json, String text) {
-        json.append('"');
-        int plainFrom = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c >= 0x20 && c != '"' && c != '\\') {
-                continue;
-            }
-            json.append(text, plainFrom, i);
-            switch (c) {
-                case '"' -> json.append("\\\"");
-                case '\\' -> json.append("\\\\");
-                case '\n' -> json.append("\\n");
-                case '\r' -> json.append("\\r");
-                case '\t' -> json.append("\\t");
-                case '\b' -> json.append("\\b");
-                case '\f' -> json.append("\\f");
-                default -> json.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
-            }
-            plainFrom = i + 1;
-        }
-        json.append(text, plainFrom, text.length()).append('"');
+        JsonStrings.append(json, text);
     }
 
     @PreDestroy
