@@ -7,12 +7,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code mvn -Pbench verify -Dbench.scenario=roundtrip[,openloop,limits,history,idle]}: starts Redis and the WAR on
+ * {@code mvn -Pbench verify -Dbench.scenario=roundtrip[,openloop,limits,history,idle,soak]}: starts Redis and the WAR on
  * Payara Micro, runs the scenarios, writes {@code target/bench/results.{json,md}} and charts. See README "Benchmarks".
  */
 public final class Bench {
 
-    static final List<String> SCENARIOS = List.of("roundtrip", "openloop", "limits", "history", "idle");
+    static final List<String> SCENARIOS = List.of("roundtrip", "openloop", "limits", "history", "idle", "soak");
 
     private final BenchConfig config;
     private final List<RunResult> results = new ArrayList<>();
@@ -39,7 +39,7 @@ public final class Bench {
         System.setProperty("java.awt.headless", "true");
         Report.clean(config.output());
         var started = Instant.now();
-        int maxConnections = java.util.stream.Stream.of("roundtrip", "openloop", "echo")
+        int maxConnections = java.util.stream.Stream.of("roundtrip", "openloop", "echo", "soak")
                 .flatMap(scenario -> config.ints(scenario + ".connections", "500").stream())
                 .mapToInt(Integer::intValue).max().orElse(500)
                 + (scenarios.contains("idle") ? config.integer("idle.connections", 10_000) : 0);
@@ -63,6 +63,7 @@ public final class Bench {
                     case "limits" -> scenarioRuns.limits();
                     case "history" -> scenarioRuns.historyReads();
                     case "idle" -> scenarioRuns.idleConnections();
+                    case "soak" -> scenarioRuns.soak();
                     default -> throw new IllegalStateException(scenario);
                 }
             }

@@ -45,6 +45,7 @@ class BenchSmokeIT {
                 "server.heap", "512m",
                 "idle.settle", "0.2",
                 "server.warmup", "0"));
+        properties.putAll(Map.of("soak.windows", "2", "soak.window", "0.5", "soak.connections", "2"));
 
         List<RunResult> results = new Bench(BenchConfig.of(properties)).run();
 
@@ -58,6 +59,8 @@ class BenchSmokeIT {
             }
         }
         assertAll(of(results, "openloop"), run -> run.number("round_trips") > 0 && run.number("rest_missing") == 0);
+        assertAll(of(results, "soak"), run -> run.number("round_trips") > 0 && run.number("rest_missing") == 0);
+        assertEquals(2, of(results, "soak").size(), "two windows (the maximum is the roundtrip scenario's)");
         assertAll(of(results, "echo"), run -> run.number("round_trips") > 0);
         assertAll(of(results, "redis-benchmark"), run -> run.number("requests_per_s") > 0);
         assertAll(of(results, "history"), run -> run.number("requests") > 0 && run.number("errors") == 0);

@@ -74,6 +74,36 @@ final class Scenarios {
         }
     }
 
+    /**
+     * The soak: persisted messages in an open loop at {@code soak.fraction} (0.75) of the closed-loop maximum of the
+     * same load, in {@code soak.windows} (10) back-to-back windows of {@code soak.window} (60 s). Each window is a run
+     * of its own (its acknowledged messages checked in the REST API) and ends with the server's heap after a full GC,
+     * so a loss of throughput or a growing heap shows window by window.
+     */
+    void soak() {
+        Load closed = load(true, config.integer("soak.connections", 50), 1, config.integer("soak.payload", 32));
+        RunResult maximum = results.stream()
+                .filter(r -> r.scenario().equals("roundtrip") && r.label().equals(closed.label()))
+                .findFirst().orElseGet(() -> chat("soak", closed));
+        double fraction = Double.parseDouble(config.string("soak.fraction", "0.75"));
+        double rate = Math.max(1, maximum.number("msgs_per_s") * fraction);
+        java.time.Duration window = config.time("soak.window", java.time.Duration.ofSeconds(60));
+        int windows = config.integer("soak.windows", 10);
+        long heapBefore = server.heapUsedAfterGcKib();
+        for (int i = 1; i <= windows; i++) {
+            var open = new Load(true, closed.connections(), 1, closed.payload(), rate,
+                    i == 1 ? config.warmup() : java.time.Duration.ZERO, window, config.stall());
+            RunResult run = chat("soak", open);
+            run.metrics().put("window", i);
+            run.metrics().put("fraction_of_max", fraction);
+            long heap = server.heapUsedAfterGcKib();
+            if (heap > 0) {
+                run.metrics().put("heap_after_gc_mib", RunResult.round(heap / 1024.0));
+                run.metrics().put("heap_growth_mib", RunResult.round((heap - heapBefore) / 1024.0));
+            }
+        }
+    }
+
     void limits() throws IOException {
         try (var echo = new EchoServer()) {
             for (int connections : config.ints("echo.connections", "50")) {
