@@ -11,8 +11,8 @@ import io.redischat.testsupport.ExternalProcess;
 
 /**
  * What the bench's Redis itself does on this machine, measured with Debian's {@code redis-benchmark} on the bench's
- * own port: PING (a bare round trip), the service's real {@code append.lua} and {@code history.lua} by EVALSHA with
- * the arguments the service passes, and the plain commands they are made of; without and with pipelining.
+ * own port: PING (a bare round trip), the service's real {@code append.lua} by EVALSHA with the arguments the service
+ * passes, the XREVRANGE a history read is made of, and the plain commands; without and with pipelining.
  */
 final class RedisLimits {
 
@@ -28,7 +28,6 @@ final class RedisLimits {
 
     List<RunResult> run() {
         String append = RedisCli.command(port, "SCRIPT", "LOAD", script("append.lua"));
-        String history = RedisCli.command(port, "SCRIPT", "LOAD", script("history.lua"));
         String content = LoadConnection.content(0, 0, config.integer("payload.redis", 32));
         // the service's own arguments (MessageStore): TTLs, history limit 1000, a server key per connection whose
         // marker changes with every message (so each call is a new message, never a duplicate)
@@ -37,8 +36,6 @@ final class RedisLimits {
         commands.add(List.of("EVALSHA", append, "4", SESSION + ":history", SESSION + ":meta", SESSION + ":seen",
                 SESSION + ":cid:#c1", content, "1795870896901", "300", "1000", "86400", "e1", "", SESSION + ":live",
                 "c1", "60", "__rand_int__", "", "0", ""));
-        commands.add(List.of("EVALSHA", history, "3", SESSION + ":history", SESSION + ":meta", SESSION + ":seen",
-                "latest", "0", "100", "4194000", "150", "65800"));
         commands.add(List.of("XREVRANGE", SESSION + ":history", "+", "-", "COUNT", "100"));
         commands.add(List.of("XADD", SESSION + ":plain", "MAXLEN", "~", "1000", "*", "c", content, "t",
                 "1795870896901", "s", "1", "n", "1", "f", "c1"));
@@ -101,7 +98,7 @@ final class RedisLimits {
 
     private static String what(List<String> command) {
         return switch (command.get(0)) {
-            case "EVALSHA" -> command.size() > 15 ? "append.lua" : "history.lua 100";
+            case "EVALSHA" -> "append.lua";
             case "XREVRANGE" -> "XREVRANGE 100";
             default -> command.get(0);
         };

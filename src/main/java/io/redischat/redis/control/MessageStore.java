@@ -23,6 +23,8 @@ import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperties;
 
+import redis.clients.jedis.resps.StreamEntry;
+
 import io.redischat.ops.control.ChatMetrics;
 import io.redischat.sessions.control.ClientIdReusedException;
 import io.redischat.sessions.control.ChatLimits;
@@ -39,14 +41,14 @@ import io.redischat.sessions.entity.StoredExchange;
 
 /**
  * Session histories in Redis: one stream and one meta hash per session, written by one atomic Lua script per
- * message (append, trim, sliding TTL, publish) and read by another. Calls run on bounded pools and complete
+ * message (append, trim, sliding TTL, publish) and read in MULTI/EXEC transactions ({@link HistoryReads}). Calls run
+ * on bounded pools and complete
  * asynchronously, so a slow Redis makes callers fail fast instead of piling up.
  */
 @ApplicationScoped
 public class MessageStore implements MessageLog {
 
     private static final LuaScript APPEND = LuaScript.fromResource(MessageStore.class, "append.lua");
-    private static final LuaScript HISTORY = LuaScript.fromResource(MessageStore.class, "history.lua");
     /** A key the server made only has to outlive a retry. */
     private static final long SERVER_KEY_TTL_SECONDS = 60;
     /** What a REST answer holds besides its messages (success, session_id, count, cursor, epoch, ...). */
@@ -313,19 +315,18 @@ public class MessageStore implements MessageLog {
         }
         long overhead = MESSAGE_JSON_BYTES + sessionId.length();
         long largestEntry = (long) limits.maxMessageBytes + ENTRY_FIELDS_BYTES;
-        List<String> keyList = List.of(keys.history(), keys.meta(), keys.seen());
-        List<String> args = List.of(mode, Long.toString(bound), Integer.toString(count), Long.toString(budget),
-                Long.toString(overhead), Long.toString(largestEntry), Integer.toString(settings.historyMaxLength));
-        List<?> reply;
+        var request = new HistoryReads.Request(mode, bound, count, budget, overhead, largestEntry,
+                settings.historyMaxLength);
+        HistoryReads.Page page;
         long started = System.nanoTime();
         try {
-            reply = (List<?>) HISTORY.run(redis.client(), keyList, args);
+            page = HistoryReads.read(redis.client(), keys, request);
         } catch (RuntimeException e) {
             redis.connectionFailed(e);
             failed(e);
             // a read is safe to repeat: once, on a fresh connection, in case this one died with a restarted Redis
             try {
-                reply = (List<?>) HISTORY.run(redis.client(), keyList, args);
+                page = HistoryReads.read(redis.client(), keys, request);
             } catch (RuntimeException again) {
                 failed(again);
                 throw RedisUnavailableException.from(again);
@@ -334,13 +335,13 @@ public class MessageStore implements MessageLog {
             timed("history", started);
         }
         redis.recordAnswer();
-        String epoch = emptyToNull((String) reply.get(0));
-        long lastSeq = Long.parseLong(reply.get(1).toString());
-        long pttl = asLong(reply.get(2));
-        String seenEpoch = emptyToNull((String) reply.get(3));
+        String epoch = emptyToNull(page.epoch());
+        long lastSeq = page.lastSeq();
+        long pttl = page.pttl();
+        String seenEpoch = emptyToNull(page.seenEpoch());
         var clientTags = new HashMap<Long, ClientTag>();
-        List<ChatMessage> messages = toMessages(sessionId, (List<?>) reply.get(4), clientTags);
-        boolean hasMore = asLong(reply.get(5)) == 1;
+        List<ChatMessage> messages = toMessages(sessionId, page.entries(), clientTags);
+        boolean hasMore = page.more();
 
         Long ttlRemaining = pttl >= 0 ? (pttl + 999) / 1000 : null;
         EmptyReason reason = null;
@@ -368,13 +369,12 @@ public class MessageStore implements MessageLog {
         }
     }
 
-    private static List<ChatMessage> toMessages(String sessionId, List<?> entries, Map<Long, ClientTag> clientTags) {
+    private static List<ChatMessage> toMessages(String sessionId, List<StreamEntry> entries,
+                                                Map<Long, ClientTag> clientTags) {
         var messages = new ArrayList<ChatMessage>(entries.size());
-        for (Object entry : entries) {
-            List<?> idAndFields = (List<?>) entry;
-            String id = (String) idAndFields.get(0);
-            Map<String, String> fields = fieldMap((List<?>) idAndFields.get(1));
-            long seq = Long.parseLong(id.substring(0, id.indexOf('-')));
+        for (StreamEntry entry : entries) {
+            Map<String, String> fields = entry.getFields();
+            long seq = entry.getID().getTime();
             if (fields.get("cid") != null) {
                 // without k (stored before clientIds had authors) it goes back to no socket
                 String author = fields.get("k");
@@ -387,22 +387,10 @@ public class MessageStore implements MessageLog {
         return messages;
     }
 
-    private static Map<String, String> fieldMap(List<?> flat) {
-        var fields = new HashMap<String, String>();
-        for (int i = 0; i + 1 < flat.size(); i += 2) {
-            fields.put((String) flat.get(i), (String) flat.get(i + 1));
-        }
-        return fields;
-    }
-
     private static String newEpoch() {
         // used only when a session starts; 32 random bits, as the first group of a random UUID had
         String hex = Integer.toHexString(ThreadLocalRandom.current().nextInt());
         return "0".repeat(8 - hex.length()) + hex;
-    }
-
-    private static long asLong(Object value) {
-        return value instanceof Long number ? number : Long.parseLong(value.toString());
     }
 
     private static String emptyToNull(String value) {

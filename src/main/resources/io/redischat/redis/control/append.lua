@@ -121,7 +121,7 @@ end
 
 -- trim the oldest entries beyond the byte limit at once, and beyond the entry limit once SLACK more have come: a
 -- full session then pays for one read and one XTRIM every SLACK / 2 messages instead of both on each (each walks the
--- stream's first node). history.lua passes over the slack, so readers see exactly the newest max-length entries.
+-- stream's first node). History reads pass over the slack, so readers see exactly the newest max-length entries.
 -- The exchange just added always stays. Entries are numbered without gaps, so XTRIM MINID cuts exactly there.
 local maxEntries, maxBytes = tonumber(ARGV[4]), tonumber(ARGV[13])
 local slack = math.min(SLACK, maxEntries)

@@ -192,7 +192,7 @@ final class InMemoryMessageLog implements MessageLog {
         } else {
             inRange = List.copyOf(session.entries);
         }
-        // as history.lua: forward from the oldest after since, else backward from the newest; stop at the limit or
+        // as MessageStore: forward from the oldest after since, else backward from the newest; stop at the limit or
         // before the message that would exceed the budget, but always take one
         var taken = new ArrayList<ChatMessage>();
         long used = 0;
