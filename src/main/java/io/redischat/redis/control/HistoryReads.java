@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
+import io.redischat.sessions.control.JsonStrings;
+
 import redis.clients.jedis.AbstractTransaction;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.Jedis;
@@ -143,17 +145,7 @@ final class HistoryReads {
     }
 
     private static long textCost(String text) {
-        if (text == null) {
-            return 0;
-        }
-        long size = io.redischat.sessions.control.Utf8.length(text);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < 0x20 || c == '"' || c == '\\') {
-                size += 5;
-            }
-        }
-        return size;
+        return text == null ? 0 : JsonStrings.encodedLength(text);
     }
 
     /**
