@@ -7,8 +7,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
-import io.redischat.sessions.control.JsonStrings;
-
 import redis.clients.jedis.AbstractTransaction;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.Jedis;
@@ -145,7 +143,17 @@ final class HistoryReads {
     }
 
     private static long textCost(String text) {
-        return text == null ? 0 : JsonStrings.encodedLength(text);
+        if (text == null) {
+            return 0;
+        }
+        long size = io.redischat.sessions.control.Utf8.length(text);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\') {
+                size += 5;
+            }
+        }
+        return size;
     }
 
     /**

@@ -8,31 +8,13 @@ public final class JsonStrings {
     private JsonStrings() {
     }
 
-    /**
-     * The UTF-8 bytes {@code text} takes inside a JSON string written by {@link #append} at most: each character it
-     * escapes counted as the 6 bytes of a {@code \\u00XX} escape.
-     */
-    public static long encodedLength(String text) {
-        long size = Utf8.length(text);
-        for (int i = 0; i < text.length(); i++) {
-            if (escaped(text.charAt(i))) {
-                size += 5;
-            }
-        }
-        return size;
-    }
-
-    private static boolean escaped(char c) {
-        return c < 0x20 || c == '"' || c == '\\';
-    }
-
     /** A JSON string: quotes, backslashes and control characters escaped (RFC 8259), everything else as it is. */
     public static void append(StringBuilder json, String text) {
         json.append('"');
         int plainFrom = 0;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (!escaped(c)) {
+            if (c >= 0x20 && c != '"' && c != '\\') {
                 continue;
             }
             json.append(text, plainFrom, i);
