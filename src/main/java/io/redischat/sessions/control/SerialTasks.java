@@ -7,12 +7,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** Runs tasks one after the other, in submission order, on threads of a shared pool. */
+/**
+ * Runs tasks one after the other, in submission order, on threads of a shared pool. A turn on a pool thread runs at
+ * most {@link #TURN} tasks and then goes to the back of the pool's queue: a session that never runs out of work must
+ * not keep a thread for itself, or with more busy sessions than threads the others never run.
+ */
 final class SerialTasks implements Executor {
 
     private static final Logger LOG = Logger.getLogger(SerialTasks.class.getName());
 
     static final int HERE_AT_MOST = 4;
+    /** Tasks one turn on a pool thread runs before it lets the pool's other work go first. */
+    static final int TURN = 64;
 
     private final Executor pool;
     private final Queue<Runnable> queue = new ConcurrentLinkedQueue<>();
@@ -46,7 +52,7 @@ final class SerialTasks implements Executor {
     }
 
     private void drain() {
-        drain(Integer.MAX_VALUE);
+        drain(TURN);
     }
 
     private void drain(int atMost) {
