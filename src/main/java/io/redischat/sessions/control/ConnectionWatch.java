@@ -2,10 +2,14 @@ package io.redischat.sessions.control;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -23,7 +27,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperties;
  * Ends every connection exactly once, whoever notices first: the socket's close or error, or this watch. On one
  * timer it pings every open socket, closes those that stayed silent (not even a pong) for a ping interval and the
  * pong timeout, and ends those the container closed without telling the endpoint (a handshake aborted before the
- * socket was registered skips {@code @OnClose} in Tyrus).
+ * socket was registered skips {@code @OnClose} in Tyrus). The watch's own thread never waits for a socket: closes go
+ * to their own threads and pings to one sender, so a socket the container blocks on cannot stop the watch, and a
+ * connection the watch gives up on is released at once, whatever its close is still doing.
  */
 @ApplicationScoped
 public class ConnectionWatch {
@@ -41,6 +47,8 @@ public class ConnectionWatch {
     ChatLimits settings;
 
     private ScheduledExecutorService timer;
+    private ExecutorService pinger;
+    private final AtomicBoolean pinging = new AtomicBoolean();
 
     @PostConstruct
     void start() {
@@ -48,7 +56,8 @@ public class ConnectionWatch {
         // a token's expiry is hours away: a socket that ends before must not keep its task until then
         scheduler.setRemoveOnCancelPolicy(true);
         timer = scheduler;
-        timer.scheduleWithFixedDelay(this::round, settings.pingIntervalMs, settings.pingIntervalMs,
+        pinger = Executors.newSingleThreadExecutor(new DaemonThreadFactory("redis-chat-ping-send"));
+        timer.scheduleWithFixedDelay(this::safeRound, settings.pingIntervalMs, settings.pingIntervalMs,
                 TimeUnit.MILLISECONDS);
     }
 
@@ -60,6 +69,7 @@ public class ConnectionWatch {
     @PreDestroy
     void stop() {
         timer.shutdownNow();
+        pinger.shutdownNow();
     }
 
     /** The connection is over: its slots and its place in the session's feed are given back, once. */
@@ -92,13 +102,23 @@ public class ConnectionWatch {
         connection.expireWith(after(delay, () -> {
             LOG.info(() -> "ws token expired session=" + connection.sessionId() + " socket=" + connection.id() + " "
                     + connection.logText());
-            connection.close(CloseReason.CloseCodes.VIOLATED_POLICY, "token expired: reconnect with a new token");
+            connection.closeLater(CloseReason.CloseCodes.VIOLATED_POLICY, "token expired: reconnect with a new token");
         }));
+    }
+
+    /** A round that throws would end the fixed-delay schedule for good, and with it every later release. */
+    private void safeRound() {
+        try {
+            round();
+        } catch (Throwable e) {
+            LOG.log(Level.WARNING, "a watch round failed; the next one runs as planned", e);
+        }
     }
 
     void round() {
         long now = System.nanoTime();
         long silentLimit = TimeUnit.MILLISECONDS.toNanos(settings.pingIntervalMs + settings.pongTimeoutMs);
+        var toPing = new ArrayList<ChatConnection>();
         for (ChatConnection connection : limits.open()) {
             try {
                 if (!connection.isOpen()) {
@@ -107,17 +127,27 @@ public class ConnectionWatch {
                                 + " " + connection.logText());
                     }
                 } else if (connection.silentForNanos(now) > silentLimit) {
-                    connection.close(CloseReason.CloseCodes.GOING_AWAY, "no answer to ping");
+                    connection.closeLater(CloseReason.CloseCodes.GOING_AWAY, "no answer to ping");
                     if (end(connection)) {
                         LOG.info(() -> "ws ping timeout session=" + connection.sessionId() + " socket="
                                 + connection.id() + " " + connection.logText());
                     }
                 } else {
-                    connection.ping();
+                    toPing.add(connection);
                 }
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "watching socket " + connection.id() + " failed", e);
             }
+        }
+        // one ping pass at a time: a pass still stuck in the container skips this one, the silence check above goes on
+        if (!toPing.isEmpty() && pinging.compareAndSet(false, true)) {
+            pinger.execute(() -> {
+                try {
+                    toPing.forEach(ChatConnection::ping);
+                } finally {
+                    pinging.set(false);
+                }
+            });
         }
     }
 }
