@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { Conversation, authorOf, keys, shortLabel, withAuthors } from '../../main/webapp/js/conversation.js';
+import { AUTHOR_TONES, Conversation, authorOf, authorTone, keys, shortLabel, withAuthors } from '../../main/webapp/js/conversation.js';
 
 describe('keys', () => {
     test('one scheme for every kind of message', () => {
@@ -74,6 +74,21 @@ describe('authors', () => {
         assert.equal(shortLabel('conn-9'), shortLabel('conn-9'));
         assert.notEqual(shortLabel('conn-9'), shortLabel('conn-8'));
         assert.equal(shortLabel(''), '811c');
+    });
+
+    test('each other author has a colour of its own, the same on every page; you and the server have none', () => {
+        assert.equal(authorOf({ isSent: true, from: 'conn-9' }, own).tone, authorTone('conn-9'));
+        assert.equal(authorOf({ isSent: true, from: 'bob@example.com' }, own).tone, authorTone('bob@example.com'));
+        assert.equal(authorOf({ isSent: true, from: 'conn-1' }, own).tone, null);
+        assert.equal(authorOf({ isSent: false, from: 'conn-9' }, own).tone, null);
+        const tones = new Set();
+        for (let i = 0; i < 200; i += 1) {
+            const tone = authorTone(`conn-${i}`);
+            assert.ok(Number.isInteger(tone) && tone >= 0 && tone < AUTHOR_TONES, String(tone));
+            tones.add(tone);
+        }
+        assert.equal(tones.size, AUTHOR_TONES, 'every colour is used');
+        assert.equal(authorTone(''), 0x811c9dc5 % AUTHOR_TONES);
     });
 
     test('with access control another client is named by its token\'s subject, cut when long', () => {

@@ -103,17 +103,31 @@ export class Conversation {
 
 // ---------------------------------------------------------------- authors
 
+/** FNV-1a (32 bits) of a text: a cheap, stable hash for naming authors. */
+function fnv1a(text) {
+    let hash = 0x811c9dc5;
+    for (let i = 0; i < text.length; i += 1) {
+        hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+    }
+    return hash >>> 0;
+}
+
 /** A short label that stays the same for one connection id, whatever its shape: 4 hex digits of its FNV-1a hash. */
 export function shortLabel(connectionId) {
-    let hash = 0x811c9dc5;
-    for (let i = 0; i < connectionId.length; i += 1) {
-        hash = Math.imul(hash ^ connectionId.charCodeAt(i), 0x01000193);
-    }
-    return (hash >>> 0).toString(16).padStart(8, '0').slice(0, 4);
+    return fnv1a(connectionId).toString(16).padStart(8, '0').slice(0, 4);
+}
+
+/** How many colours other authors are told apart by (app.css has a .tone-N for each). */
+export const AUTHOR_TONES = 8;
+
+/** The colour of another author, 0 to AUTHOR_TONES - 1: the same for the same `from`, on every page and reload. */
+export function authorTone(from) {
+    return fnv1a(from) % AUTHOR_TONES;
 }
 
 /**
- * Who wrote a message, as this page sees it: {kind: 'you'|'other'|'server', label}.
+ * Who wrote a message, as this page sees it: {kind: 'you'|'other'|'server', label, tone}; tone (another
+ * client only, else null) is its colour, see authorTone().
  * The server's replies are the server's. A user message is ours when its `from` is one of the
  * connection ids this browser had for the session, or when it has no `from` at all (stored by an
  * older server, or still on its way): what the UI always did. Any other `from` is another client:
@@ -121,16 +135,16 @@ export function shortLabel(connectionId) {
  */
 export function authorOf(message, ownConnectionIds = []) {
     if (!message.isSent) {
-        return { kind: 'server', label: 'server' };
+        return { kind: 'server', label: 'server', tone: null };
     }
     if (typeof message.from !== 'string' || message.from === '' || ownConnectionIds.includes(message.from)) {
-        return { kind: 'you', label: 'you' };
+        return { kind: 'you', label: 'you', tone: null };
     }
     if (!/^[0-9a-f]{1,16}$/.test(message.from)) {
         const subject = message.from.length > 40 ? `${message.from.slice(0, 39)}…` : message.from;
-        return { kind: 'other', label: subject };
+        return { kind: 'other', label: subject, tone: authorTone(message.from) };
     }
-    return { kind: 'other', label: `client ${shortLabel(message.from)}` };
+    return { kind: 'other', label: `client ${shortLabel(message.from)}`, tone: authorTone(message.from) };
 }
 
 /** The messages as the views show them: each with its author. */

@@ -24,6 +24,10 @@ const authorOf = (m) => m.author ?? authorFromMessage(m);
 /** The class of a message by its author: `sent` is this browser's side of the chat. */
 const AUTHOR_CLASSES = Object.freeze({ you: 'sent', other: 'other', server: 'received' });
 
+/** The classes of a message by its author: another client's also has its colour (tone-N, see app.css). */
+const authorClasses = (author) => AUTHOR_CLASSES[author.kind]
+    + (author.kind === 'other' && Number.isInteger(author.tone) ? ` tone-${author.tone}` : '');
+
 const AUTHOR_TITLES = Object.freeze({
     you: 'Sent from this browser',
     other: 'Sent by another client of this session',
@@ -269,7 +273,7 @@ export class SessionListView {
                     el('strong', { text: `Redis holds ${result.count} ${noun}` }), fetchedAt),
                 el('ol', { className: 'redis-messages' }, ...result.messages.map((m) => {
                     const author = authorOf(m);
-                    return el('li', { className: `redis-msg ${AUTHOR_CLASSES[author.kind]}` },
+                    return el('li', { className: `redis-msg ${authorClasses(author)}` },
                         timeElement(m.timestamp),
                         el('span', { className: 'who', text: author.label, attrs: { title: AUTHOR_TITLES[author.kind] } }),
                         el('span', { className: 'redis-msg-text', text: m.content }));
@@ -509,7 +513,7 @@ function messageItem(m) {
         meta.append(el('span', { className: 'msg-flag warn', text: m.note }));
     }
     return el('li', {
-        className: `msg ${AUTHOR_CLASSES[author.kind]}`,
+        className: `msg ${authorClasses(author)}`,
         dataset: { key: m.key, status: m.status ?? 'delivered', author: author.kind },
     },
     el('span', { className: 'visually-hidden', text: `${author.label.charAt(0).toUpperCase()}${author.label.slice(1)}: ` }),

@@ -265,6 +265,72 @@ class BrowserUiIT {
     }
 
     @Test
+    void twoUsersSeeEachOthersMessagesUnderAStableLabelAndColourLiveAfterAReloadAndInTheRefreshPanel() {
+        choosePersistence("Redis");
+        String id = "two-" + unique;
+        addSession(id);
+        awaitConnected(id);
+        send("hello from A");
+        awaitChat("you: hello from A", "server: Message #1: hello from A");
+        String a = newestConnectionId(id);
+        String labelA = "client " + shortLabel(a);
+
+        // B: another user, in the same browser but under another origin, so with a localStorage of its own
+        URI here = service.base();
+        String otherHost = "localhost".equals(here.getHost()) ? "127.0.0.1" : "localhost";
+        String otherApp = here.getScheme() + "://" + otherHost + ":" + here.getPort() + here.getPath();
+        String tabA = driver.getWindowHandle();
+        driver.switchTo().newWindow(WindowType.TAB);
+        String tabB = driver.getWindowHandle();
+        try {
+            driver.get(otherApp + "icon.svg");
+            driver.executeScript("localStorage.clear()");
+            driver.get(otherApp);
+            awaitApp();
+            choosePersistence("Redis");
+            addSession(id);
+            awaitConnected(id);
+            awaitChat(labelA + ": hello from A", "server: Message #1: hello from A");
+            send("hello from B");
+            awaitChat(labelA + ": hello from A", "server: Message #1: hello from A",
+                    "you: hello from B", "server: Message #2: hello from B");
+            String b = newestConnectionId(id);
+            String labelB = "client " + shortLabel(b);
+            assertNotEquals(a, b);
+            assertEquals(List.of("tone-" + tone(a)), toneClassesOfOthers(), "A's colour, as B sees it");
+            browser.screenshot("16-two-users-as-b");
+
+            driver.switchTo().window(tabA);
+            List<String> seenByA = List.of("you: hello from A", "server: Message #1: hello from A",
+                    labelB + ": hello from B", "server: Message #2: hello from B");
+            awaitChat(seenByA.toArray(String[]::new)); // live
+            assertEquals(List.of("tone-" + tone(b)), toneClassesOfOthers(), "B's colour, as A sees it");
+            browser.screenshot("16-two-users-as-a");
+
+            driver.navigate().refresh();
+            awaitApp();
+            awaitConnected(id);
+            awaitChat(seenByA.toArray(String[]::new)); // after a reload: A's earlier socket is still A
+            assertNotEquals(a, newestConnectionId(id), "a new socket after the reload");
+            assertEquals(List.of("tone-" + tone(b)), toneClassesOfOthers());
+
+            driver.findElement(card(id)).findElement(By.cssSelector(".refresh")).click();
+            WebElement result = await(visibilityOfElementLocated(resultOf(id, "messages")));
+            assertEquals(List.of("you", "server", labelB, "server"), texts(result.findElements(By.cssSelector(".who"))),
+                    "the 🔄 panel names the authors as the chat does");
+            WebElement theirs = result.findElement(By.cssSelector(".redis-msg.other"));
+            assertTrue(theirs.getAttribute("class").contains("tone-" + tone(b)), theirs.getAttribute("class"));
+            assertNotEquals(result.findElement(By.cssSelector(".redis-msg.sent .who")).getCssValue("color"),
+                    theirs.findElement(By.cssSelector(".who")).getCssValue("color"), "another author has a colour");
+            browser.screenshot("16-two-users-refresh-panel");
+        } finally {
+            driver.switchTo().window(tabB);
+            driver.close();
+            driver.switchTo().window(tabA);
+        }
+    }
+
+    @Test
     void noneSessionKeepsNothingAcrossAReloadButItsCardStays() {
         choosePersistence("none");
         String id = "none-" + unique;
@@ -712,6 +778,31 @@ class BrowserUiIT {
     }
 
     // ------------------------------------------------------------------------------------------------ helpers
+
+    /** The connection id this page had last in the session, as its card keeps it in localStorage. */
+    String newestConnectionId(String id) {
+        return (String) driver.executeScript("""
+                const card = JSON.parse(localStorage.getItem('redis-chat.sessions')).find(s => s.id === arguments[0]);
+                return card.connectionIds[card.connectionIds.length - 1];
+                """, id);
+    }
+
+    /** The UI's colour of another author (conversation.js authorTone): its FNV-1a hash modulo 8. */
+    static int tone(String from) {
+        int hash = 0x811c9dc5;
+        for (int i = 0; i < from.length(); i++) {
+            hash = (hash ^ from.charAt(i)) * 0x01000193;
+        }
+        return (int) (Integer.toUnsignedLong(hash) % 8);
+    }
+
+    @SuppressWarnings("unchecked")
+    List<String> toneClassesOfOthers() {
+        return (List<String>) driver.executeScript("""
+                return [...document.querySelectorAll('#messages li.msg.other')]
+                    .map(li => [...li.classList].find(c => c.startsWith('tone-')) ?? 'none');
+                """);
+    }
 
     double bottomOf(String selector) {
         return ((Number) driver.executeScript(
