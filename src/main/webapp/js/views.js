@@ -2,6 +2,7 @@
 // textContent (via el() and text nodes), never as HTML.
 
 import { authorOf as authorFromMessage } from './conversation.js';
+import { afterRender } from './scrolling.js';
 
 export const PERSISTENCE_LABELS = Object.freeze({ localStorage: 'localStorage', redis: 'Redis', none: 'none' });
 
@@ -360,7 +361,9 @@ export class ChatView {
     #state = document.getElementById('chat-state');
     #stateText = document.getElementById('chat-state-text');
     #stateAnnounce = document.getElementById('chat-state-announce');
+    #frame = document.getElementById('messages-frame');
     #messages = document.getElementById('messages');
+    #newBelow = document.getElementById('new-messages');
     #empty = document.getElementById('chat-empty');
     #notice = document.getElementById('chat-notice');
     #input = document.getElementById('message-input');
@@ -379,20 +382,52 @@ export class ChatView {
                 this.setNotice(error, 'error');
             } else {
                 this.#input.value = '';
+                this.#fitInput();
             }
         });
+        // Enter sends; Shift+Enter is the textarea's own line break; Enter that ends an IME composition is the IME's
+        this.#input.addEventListener('keydown', (event) => {
+            if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+                event.preventDefault();
+                this.#form.requestSubmit();
+            }
+        });
+        this.#input.addEventListener('input', () => this.#fitInput());
+        this.#messages.addEventListener('scroll', () => {
+            if (this.#atBottom()) {
+                this.#newBelow.hidden = true;
+            }
+        }, { passive: true });
+        this.#newBelow.addEventListener('click', () => {
+            const smooth = !window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+            this.#messages.scrollTo({ top: this.#messages.scrollHeight, behavior: smooth ? 'smooth' : 'auto' });
+        });
+    }
+
+    #atBottom() {
+        const list = this.#messages;
+        return list.scrollHeight - list.scrollTop - list.clientHeight < 48;
+    }
+
+    /** The composer grows with its lines; app.css' max-height stops it, and from there it scrolls. */
+    #fitInput() {
+        const input = this.#input;
+        input.style.height = 'auto'; // CSSOM, not a style attribute in markup: the page's CSP allows it
+        const borders = input.offsetHeight - input.clientHeight;
+        input.style.height = `${input.scrollHeight + borders}px`;
     }
 
     show(session) {
         this.#messages.replaceChildren();
         this.#items = new Map();
+        this.#newBelow.hidden = true;
         this.setNotice('');
         this.setSync(null);
         this.setBusy(false);
         if (!session) {
             this.#title.textContent = 'No session selected';
             this.#chip.hidden = true;
-            this.#messages.hidden = true;
+            this.#frame.hidden = true;
             this.#empty.hidden = false;
             this.#input.disabled = true;
             this.#send.disabled = true;
@@ -403,7 +438,7 @@ export class ChatView {
         this.#chip.hidden = false;
         this.#chip.className = `chip chip-${session.persistence}`;
         this.#chip.textContent = PERSISTENCE_LABELS[session.persistence];
-        this.#messages.hidden = false;
+        this.#frame.hidden = false;
         this.#empty.hidden = true;
         this.#input.disabled = false;
         this.#send.disabled = false;
@@ -466,12 +501,14 @@ export class ChatView {
     /**
      * messages: [{key, content, timestamp, isSent, author, status: 'pending'|'failed'|undefined, note}], in order
      * (author: conversation.authorOf()'s answer).
-     * Reuses the items already shown (the log only announces what is new) and keeps the view at the
-     * bottom if it was there.
+     * Reuses the items already shown (the log only announces what is new); then scrolls as scrolling.js
+     * decides: to our message just sent, along with the newest when the view was at the bottom, or not
+     * at all, with the "new messages ↓" pill for what came in below.
      */
     renderMessages(messages) {
         const list = this.#messages;
-        const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 48;
+        const wasAtBottom = this.#atBottom();
+        const shownKeys = new Set(this.#items.keys());
         const shown = new Map();
         let cursor = list.firstElementChild;
         for (const m of messages) {
@@ -493,8 +530,19 @@ export class ChatView {
             cursor = next;
         }
         this.#items = shown;
-        if (atBottom) {
+        const next = afterRender({ shownKeys, messages, wasAtBottom });
+        if (next.action === 'reveal') {
+            const node = shown.get(next.key).node;
+            // the list alone scrolls (scrollIntoView would move the page too, on a phone)
+            list.scrollTop += node.getBoundingClientRect().bottom - list.getBoundingClientRect().bottom
+                + parseFloat(getComputedStyle(list).paddingBottom);
+        } else if (next.action === 'bottom') {
             list.scrollTop = list.scrollHeight;
+        }
+        if (next.action !== 'stay' || this.#atBottom()) {
+            this.#newBelow.hidden = true;
+        } else if (next.unseen > 0) {
+            this.#newBelow.hidden = false;
         }
     }
 }

@@ -735,6 +735,102 @@ class BrowserUiIT {
         }
     }
 
+    // ------------------------------------------------------------------------------------------------ composer
+
+    @Test
+    void multiLineTextTypedWithShiftEnterKeepsItsLinesOnScreenInStorageAndAfterAReload() {
+        String id = "lines-" + unique;
+        addSession(id);
+        awaitConnected(id);
+        WebElement input = byId("message-input");
+        assertEquals("textarea", input.getTagName());
+        double oneLine = heightOf("#message-input");
+
+        input.sendKeys("first line", Keys.chord(Keys.SHIFT, Keys.ENTER), "second line",
+                Keys.chord(Keys.SHIFT, Keys.ENTER), "third line");
+        assertEquals("first line\nsecond line\nthird line", input.getDomProperty("value"), "Shift+Enter adds a line");
+        assertEquals(List.of(), chatLog(), "and sends nothing");
+        double threeLines = heightOf("#message-input");
+        assertTrue(threeLines > oneLine + 30, "the composer grows with its lines: " + oneLine + " -> " + threeLines);
+        browser.screenshot("17-composer-three-lines");
+
+        input.sendKeys(Keys.ENTER);
+        String text = "first line\nsecond line\nthird line";
+        awaitChat("you: " + text, "server: Message #1: " + text);
+        assertEquals("", input.getDomProperty("value"));
+        assertEquals(oneLine, heightOf("#message-input"), 0.5, "one line again once sent");
+        assertEquals(text, driver.findElement(By.cssSelector("#messages li.msg.sent .msg-text")).getText(),
+                "shown on three lines");
+        assertTrue(((String) driver.executeScript("return localStorage.getItem(arguments[0])",
+                "redis-chat.messages." + id)).contains("first line\\nsecond line\\nthird line"), "stored with its line breaks");
+
+        driver.navigate().refresh();
+        awaitApp();
+        awaitConnected(id);
+        awaitChat("you: " + text, "server: Message #1: " + text);
+        assertEquals(text, driver.findElement(By.cssSelector("#messages li.msg.sent .msg-text")).getText());
+        assertEquals(0L, driver.executeScript("return document.querySelectorAll('#messages br').length"),
+                "line breaks as text, not as markup");
+
+        // a long text: the composer stops growing and scrolls
+        WebElement composer = byId("message-input");
+        for (int i = 1; i <= 30; i++) {
+            composer.sendKeys("line " + i, Keys.chord(Keys.SHIFT, Keys.ENTER));
+        }
+        double tall = heightOf("#message-input");
+        assertTrue(tall > threeLines && tall <= 0.4 * windowHeight() + 1, "grows up to a limit: " + tall);
+        assertTrue((Long) driver.executeScript("const t = arguments[0]; return t.scrollHeight - t.clientHeight;",
+                composer) > 100, "and scrolls beyond it");
+        browser.screenshot("17-multi-line-after-reload");
+    }
+
+    @Test
+    void scrolledUpAPillSaysNewMessagesCameBelowAndSendingScrollsToYourOwn() {
+        choosePersistence("Redis");
+        String id = "scroll-" + unique;
+        addSession(id);
+        awaitConnected(id);
+        awaitHistoryReads(id, 1);
+        WebElement pill = byId("new-messages");
+        try (ChatSocket other = service.persistentSocket(id)) {
+            for (int i = 1; i <= 15; i++) {
+                other.send("filler " + i);
+                other.nextJson(2);
+            }
+            await(d -> chatLog().size() == 30);
+            assertTrue((Long) driver.executeScript(
+                    "const l = document.getElementById('messages'); return l.scrollHeight - l.clientHeight;") > 300,
+                    "the list scrolls");
+            await(d -> listAtBottom());
+            assertFalse(pill.isDisplayed(), "at the bottom the list follows what comes in: no pill");
+
+            driver.executeScript("document.getElementById('messages').scrollTop = 0");
+            other.send("while you read");
+            other.nextJson(2);
+            await(d -> chatLog().size() == 32);
+            await(ExpectedConditions.visibilityOf(pill));
+            assertEquals("new messages ↓", pill.getText());
+            assertEquals(0L, ((Number) driver.executeScript("return document.getElementById('messages').scrollTop"))
+                    .longValue(), "the reader's place stays");
+            assertFalse(shownInList("#messages li.msg"));
+            browser.screenshot("18-new-messages-pill");
+
+            pill.click();
+            await(ExpectedConditions.invisibilityOf(pill));
+            await(d -> listAtBottom());
+            assertTrue(shownInList("#messages li.msg"));
+
+            driver.executeScript("document.getElementById('messages').scrollTop = 0");
+            send("mine, sent from above");
+            await(d -> chatLog().size() == 34);
+            assertEquals("you: mine, sent from above", chatLog().get(32));
+            await(d -> shownInList("#messages li.msg.sent"));
+            await(d -> listAtBottom());
+            assertFalse(pill.isDisplayed());
+            browser.screenshot("18-own-message-scrolled-to");
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------ layout
 
     @Test
@@ -802,6 +898,25 @@ class BrowserUiIT {
                 return [...document.querySelectorAll('#messages li.msg.other')]
                     .map(li => [...li.classList].find(c => c.startsWith('tone-')) ?? 'none');
                 """);
+    }
+
+    double heightOf(String selector) {
+        return ((Number) driver.executeScript(
+                "return document.querySelector(arguments[0]).getBoundingClientRect().height", selector)).doubleValue();
+    }
+
+    boolean listAtBottom() {
+        return (Boolean) driver.executeScript(
+                "const l = document.getElementById('messages'); return l.scrollHeight - l.scrollTop - l.clientHeight < 2;");
+    }
+
+    /** The last element the selector finds is wholly within the message list's visible part. */
+    boolean shownInList(String selector) {
+        return (Boolean) driver.executeScript("""
+                const l = document.getElementById('messages').getBoundingClientRect();
+                const e = [...document.querySelectorAll(arguments[0])].at(-1).getBoundingClientRect();
+                return e.top >= l.top - 1 && e.bottom <= l.bottom + 1;
+                """, selector);
     }
 
     double bottomOf(String selector) {
