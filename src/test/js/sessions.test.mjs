@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import {
-    MAX_CONNECTION_IDS, generateSessionId, isValidEpoch, isValidSessionId, newSession, rememberConnection, resumePoint,
+    MAX_CONNECTION_IDS, generateSessionId, isValidEpoch, isValidSessionId, newSession, persistenceScopeNote,
+    rememberConnection, restoreSession, resumePoint,
     ttlState, validConnectionIds,
 } from '../../main/webapp/js/sessions.js';
 
@@ -44,13 +45,16 @@ describe('a new card', () => {
     const cases = [
         { typed: 'fresh', result: { id: 'fresh' } },
         { typed: '', result: { id: 'generated-1' } },
-        { typed: 'taken', error: 'Session taken is already in the list.' },
+        { typed: 'taken', existing: 'taken' },
         { typed: 'bad id!', error: /Invalid session id/ },
     ];
     for (const c of cases) {
         test(`typed ${JSON.stringify(c.typed)}`, () => {
             const out = newSession(c.typed, { sessions, persistence: 'redis', now: 7, generate: () => 'generated-1' });
-            if (c.error) {
+            if (c.existing) {
+                assert.equal(out.session, undefined, 'no second card of an id');
+                assert.equal(out.existing, sessions[0], 'the card to open instead');
+            } else if (c.error) {
                 assert.equal(out.session, undefined);
                 if (c.error instanceof RegExp) {
                     assert.match(out.error, c.error);
@@ -65,6 +69,39 @@ describe('a new card', () => {
             }
         });
     }
+});
+
+describe('a removed card put back (undo)', () => {
+    const card = (id) => ({ id });
+    const ids = (list) => list.map((s) => s.id);
+
+    test('goes back to its place', () => {
+        const list = [card('a'), card('c')];
+        assert.equal(restoreSession(list, card('b'), 1), true);
+        assert.deepEqual(ids(list), ['a', 'b', 'c']);
+    });
+
+    test('goes to the end when the list got shorter meanwhile', () => {
+        const list = [card('a')];
+        assert.equal(restoreSession(list, card('z'), 5), true);
+        assert.deepEqual(ids(list), ['a', 'z']);
+    });
+
+    test('is not doubled when its id was added again meanwhile', () => {
+        const list = [card('a'), card('b')];
+        assert.equal(restoreSession(list, card('b'), 0), false);
+        assert.deepEqual(ids(list), ['a', 'b']);
+    });
+});
+
+describe('what a change of Session Persistence applies to', () => {
+    test('new sessions only, and the cards there are keep theirs', () => {
+        assert.equal(persistenceScopeNote([]), 'Applies to sessions added from now on.');
+        assert.equal(persistenceScopeNote([{ id: 'a' }]),
+            'Applies to sessions added from now on; the session in the list keeps its own.');
+        assert.equal(persistenceScopeNote([{ id: 'a' }, { id: 'b' }, { id: 'c' }]),
+            'Applies to sessions added from now on; the 3 sessions in the list keep their own.');
+    });
 });
 
 describe('where a card resumes', () => {

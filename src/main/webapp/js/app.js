@@ -7,18 +7,21 @@ import { fetchRedisStatus, fetchSessionMessages } from './api.js';
 import { withAuthors } from './conversation.js';
 import { ChatProtocol, authorSecret, clientIdSource, serverLimits } from './protocol.js';
 import { RedisStatusPoller } from './redis-status.js';
-import { newSession, ttlState } from './sessions.js';
+import { newSession, persistenceScopeNote, restoreSession, ttlState } from './sessions.js';
 import { ChatSocket } from './socket.js';
 import * as store from './store.js';
 import { changedParts, mergeSessions } from './tabsync.js';
 import {
-    AccessTokenForm, AddSessionForm, ChatView, SessionListView, renderPersistenceHint, renderRedisStatus,
+    AccessTokenForm, AddSessionForm, ChatView, PERSISTENCE_LABELS, SessionListView, UndoNotice, renderPersistenceHint, renderPersistenceScope,
+    renderRedisStatus,
 } from './views.js';
 
 const narrowScreen = window.matchMedia('(max-width: 899px)');
 const nextClientId = clientIdSource();
 const author = authorSecret();
 const limits = serverLimits();
+/** How long a removed card can be put back. */
+const UNDO_MS = 8000;
 
 // ---------------------------------------------------------------- state
 
@@ -28,6 +31,8 @@ const sessions = store.loadSessions();
 const chats = new Map();
 /** The open chat and its socket, or null. */
 let active = null;
+/** The card removed last, while it can still be put back: {session, index, chat, messages, wasActive, timer}. */
+let removed = null;
 
 const findSession = (id) => sessions.find((s) => s.id === id);
 
@@ -57,6 +62,7 @@ const sessionList = new SessionListView({
 const chatView = new ChatView({ onSend: sendMessage });
 const addForm = new AddSessionForm({ onAdd: addSession });
 const accessForm = new AccessTokenForm({ onToken: useAccessToken });
+const undoNotice = new UndoNotice();
 const persistenceSelect = document.getElementById('persistence');
 
 function render(chat) {
@@ -130,14 +136,24 @@ persistenceSelect.addEventListener('change', () => {
         ? persistenceSelect.value : store.DEFAULT_PERSISTENCE;
     store.saveSettings(settings);
     renderPersistenceHint(settings.sessionPersistenceType, redisStatus.defaultTtl);
+    renderPersistenceScope(persistenceScopeNote(sessions));
 });
 
 // ---------------------------------------------------------------- sessions
 
+/** The add form: a new card, or the card of that id opened again. @returns {{error}|{info}|null} see AddSessionForm */
 function addSession(typedId) {
-    const { session, error } = newSession(typedId, { sessions, persistence: settings.sessionPersistenceType });
+    const { session, existing, error } = newSession(typedId, { sessions, persistence: settings.sessionPersistenceType });
     if (error) {
-        return error;
+        return { error };
+    }
+    if (existing) {
+        selectSession(existing.id);
+        return { info: `Session ${existing.id} is already in the list (${PERSISTENCE_LABELS[existing.persistence]}): `
+            + 'opened it.' };
+    }
+    if (removed?.session.id === session.id) {
+        forgetRemoved(); // added anew: the removed card is not put back over it
     }
     sessions.push(session);
     store.saveSessions(sessions);
@@ -147,25 +163,69 @@ function addSession(typedId) {
     return null;
 }
 
+/**
+ * Removes a card at once (also from storage, so a reload or another tab sees it gone), and keeps what it
+ * held in memory for UNDO_MS, so "Undo" can put it back as it was.
+ */
 function removeSession(id) {
     const index = sessions.findIndex((s) => s.id === id);
     if (index < 0) {
         return;
     }
-    if (active?.chat.session.id === id) {
+    forgetRemoved();
+    const session = sessions[index];
+    const wasActive = active?.chat.session.id === id;
+    if (wasActive) {
         closeActive();
         chatView.show(null);
     }
+    const messages = session.persistence === 'localStorage' ? store.loadMessages(id) : [];
+    removed = { session, index, chat: chats.get(id), messages, wasActive, timer: setTimeout(forgetRemoved, UNDO_MS) };
     sessions.splice(index, 1);
     store.saveSessions(sessions);
     store.forgetMessages(id);
     chats.delete(id);
     sessionList.sync(sessions, active?.chat.session.id);
+    undoNotice.show(id, undoRemoval);
     const next = sessions[Math.min(index, sessions.length - 1)];
     if (next) {
         sessionList.focus(next.id);
     } else {
         addForm.focus();
+    }
+}
+
+/** The last removal is final: no more undo. */
+function forgetRemoved() {
+    if (removed) {
+        clearTimeout(removed.timer);
+        removed = null;
+        undoNotice.hide();
+    }
+}
+
+/** "Undo": the removed card back in its place, with its messages; open again if it was open. */
+function undoRemoval() {
+    const back = removed;
+    forgetRemoved();
+    if (!back || !restoreSession(sessions, back.session, back.index)) {
+        return;
+    }
+    const { session, chat, messages } = back;
+    if (chat) {
+        chats.set(session.id, chat);
+    }
+    if (session.persistence === 'localStorage') {
+        store.saveMessages(session.id, chat ? chat.conversation.delivered() : messages);
+    }
+    store.saveSessions(sessions);
+    sessionList.sync(sessions, active?.chat.session.id);
+    showTtls();
+    if (back.wasActive) {
+        selectSession(session.id);
+    } else {
+        sessionList.reveal(session.id);
+        sessionList.focus(session.id);
     }
 }
 
@@ -206,6 +266,9 @@ function selectSession(id, { focus = true } = {}) {
         showBusy(chat);
         sessionList.sync(sessions, id);
         socket.open();
+    }
+    if (focus || !narrowScreen.matches) {
+        sessionList.reveal(id); // on a phone the chat below is what a user action goes to (next)
     }
     if (focus) {
         chatView.focusInput();

@@ -40,16 +40,18 @@ export function generateSessionId(cryptoApi = globalThis.crypto) {
 }
 
 /**
- * The card for what the user typed in the add form (empty: a generated id).
- * @returns {{session: object}|{error: string}}
+ * The card for what the user typed in the add form (empty: a generated id). An id already in the list
+ * makes no second card: that card is to be opened instead.
+ * @returns {{session: object}|{existing: object}|{error: string}}
  */
 export function newSession(typedId, { sessions, persistence, now = Date.now(), generate = generateSessionId }) {
     const id = typedId === '' ? generate() : typedId;
     if (!isValidSessionId(id)) {
         return { error: `Invalid session id: use ${SESSION_ID_RULE}.` };
     }
-    if (sessions.some((s) => s.id === id)) {
-        return { error: `Session ${id} is already in the list.` };
+    const existing = sessions.find((s) => s.id === id);
+    if (existing) {
+        return { existing };
     }
     return {
         session: {
@@ -90,4 +92,25 @@ export function rememberConnection(session, connectionId) {
     }
     session.connectionIds = [...ids, connectionId].slice(-MAX_CONNECTION_IDS);
     return true;
+}
+
+/**
+ * Puts a removed card back where it was (index: its place then, or the end if the list is shorter now).
+ * @returns whether it was put back: not when a card of that id is in the list again meanwhile
+ */
+export function restoreSession(sessions, session, index) {
+    if (sessions.some((s) => s.id === session.id)) {
+        return false;
+    }
+    sessions.splice(Math.max(0, Math.min(index, sessions.length)), 0, session);
+    return true;
+}
+
+/** What a change of the "Session Persistence" setting does, said when it changes: new cards only. */
+export function persistenceScopeNote(sessions) {
+    if (sessions.length === 0) {
+        return 'Applies to sessions added from now on.';
+    }
+    const cards = sessions.length === 1 ? 'the session in the list keeps its own' : `the ${sessions.length} sessions in the list keep their own`;
+    return `Applies to sessions added from now on; ${cards}.`;
 }

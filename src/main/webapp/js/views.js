@@ -143,6 +143,11 @@ export function renderRedisStatus(status) {
 
 // ---------------------------------------------------------------- settings
 
+/** After the user changed the setting: what the change applies to (sessions.persistenceScopeNote). */
+export function renderPersistenceScope(note) {
+    document.getElementById('persistence-scope').textContent = note;
+}
+
 export function renderPersistenceHint(type, defaultTtl) {
     const hint = document.getElementById('persistence-hint');
     const detail = document.getElementById('persistence-detail');
@@ -215,6 +220,11 @@ export class SessionListView {
 
     focus(id) {
         this.#cards.get(id)?.open.focus();
+    }
+
+    /** Scrolls the list (and what holds it) just enough to show this card. */
+    reveal(id) {
+        this.#cards.get(id)?.root.scrollIntoView({ block: 'nearest' });
     }
 
     /** The connection state of the active session, shown as a dot on its card. */
@@ -298,7 +308,7 @@ export class SessionListView {
             className: 'card-open',
             attrs: { type: 'button', title: `Open session ${id}` },
         },
-        el('span', { className: 'card-id', text: id }),
+        el('span', { className: 'card-id', text: id, attrs: { title: id } }),
         el('span', { className: 'card-sub' },
             el('span', { className: 'conn-dot', attrs: { 'aria-hidden': 'true' } }),
             `created ${formatTime(session.createdAt)}`));
@@ -426,6 +436,7 @@ export class ChatView {
         this.setBusy(false);
         if (!session) {
             this.#title.textContent = 'No session selected';
+            this.#title.removeAttribute('title');
             this.#chip.hidden = true;
             this.#frame.hidden = true;
             this.#empty.hidden = false;
@@ -435,6 +446,7 @@ export class ChatView {
             return;
         }
         this.#title.textContent = session.id;
+        this.#title.title = session.id;
         this.#chip.hidden = false;
         this.#chip.className = `chip chip-${session.persistence}`;
         this.#chip.textContent = PERSISTENCE_LABELS[session.persistence];
@@ -576,14 +588,19 @@ export class AddSessionForm {
     #input = document.getElementById('session-id');
     #error = document.getElementById('session-id-error');
 
-    /** onAdd(idOrEmpty) returns an error text, or null when the session was added. */
+    /**
+     * onAdd(idOrEmpty) returns {error} (shown, nothing done), {info} (done, with something to say: the
+     * card was there already and is opened), or null (a card was added).
+     */
     constructor({ onAdd }) {
         this.#form.addEventListener('submit', (event) => {
             event.preventDefault();
-            const error = onAdd(this.#input.value.trim());
-            this.showError(error);
-            if (!error) {
+            const answer = onAdd(this.#input.value.trim());
+            this.showError(answer?.error ?? null);
+            if (!answer?.error) {
                 this.#input.value = '';
+                this.#error.textContent = answer?.info ?? '';
+                this.#error.dataset.kind = 'info';
             }
         });
         this.#input.addEventListener('input', () => this.showError(null));
@@ -591,6 +608,7 @@ export class AddSessionForm {
 
     showError(error) {
         this.#error.textContent = error ?? '';
+        this.#error.dataset.kind = 'error';
         if (error) {
             this.#input.setAttribute('aria-invalid', 'true');
             this.#input.focus();
@@ -641,5 +659,34 @@ export class AccessTokenForm {
         this.#panel.hidden = false;
         this.#hint.textContent = 'A token is in use in this tab. Paste another to replace it.';
         this.#error.textContent = '';
+    }
+}
+
+/** "Session X removed — Undo": shown for a few seconds after a card is removed (app.js keeps the time). */
+export class UndoNotice {
+    #notice = document.getElementById('session-undo');
+    #text = document.getElementById('session-undo-text');
+    #button = document.getElementById('session-undo-button');
+    #onUndo = null;
+
+    constructor() {
+        this.#button.addEventListener('click', () => {
+            const undo = this.#onUndo;
+            this.hide();
+            undo?.();
+        });
+    }
+
+    show(sessionId, onUndo) {
+        this.#onUndo = onUndo;
+        this.#text.replaceChildren('Session ', el('span', { className: 'undo-id', text: sessionId, attrs: { title: sessionId } }),
+            ' removed — ');
+        this.#button.setAttribute('aria-label', `Undo: put session ${sessionId} back`);
+        this.#notice.hidden = false;
+    }
+
+    hide() {
+        this.#onUndo = null;
+        this.#notice.hidden = true;
     }
 }

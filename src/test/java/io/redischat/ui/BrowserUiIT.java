@@ -831,6 +831,111 @@ class BrowserUiIT {
         }
     }
 
+    // ------------------------------------------------------------------------------------------------ session cards
+
+    @Test
+    void aRemovedSessionCanBePutBackWithUndoUntilTheNoticeGoes() {
+        String first = "first-" + unique;
+        String gone = "undo-" + unique;
+        String last = "last-" + unique;
+        addSession(first);
+        addSession(gone);
+        awaitConnected(gone);
+        send("keep me");
+        awaitChat("you: keep me", "server: Message #1: keep me");
+        addSession(last);
+        openCard(gone);
+        awaitConnected(gone);
+
+        driver.findElement(card(gone)).findElement(By.xpath(".//button[normalize-space()='Remove']")).click();
+        await(invisibilityOfElementLocated(card(gone)));
+        WebElement notice = await(visibilityOfElementLocated(By.id("session-undo")));
+        assertEquals("Session " + gone + " removed — Undo", notice.getText().replaceAll("\\s+", " "));
+        assertEquals("No session selected", byId("chat-title").getText());
+        assertEquals(List.of(first, last), storedCardIds(), "removed in storage at once: a reload does not bring it back");
+        browser.screenshot("19-session-removed-undo");
+
+        notice.findElement(By.xpath(".//button[normalize-space()='Undo']")).click();
+        await(invisibilityOfElementLocated(By.id("session-undo")));
+        assertEquals(List.of(first, gone, last), cardIds(), "back in its place");
+        awaitConnected(gone); // it was open: open again
+        awaitChat("you: keep me", "server: Message #1: keep me");
+        assertEquals(List.of(first, gone, last), storedCardIds());
+        driver.navigate().refresh();
+        awaitApp();
+        awaitConnected(gone);
+        awaitChat("you: keep me", "server: Message #1: keep me");
+
+        // not undone: the notice goes after a few seconds, and the removal stays
+        driver.findElement(card(first)).findElement(By.xpath(".//button[normalize-space()='Remove']")).click();
+        WebElement again = await(visibilityOfElementLocated(By.id("session-undo")));
+        browser.waitUpTo(Duration.ofSeconds(15)).until(ExpectedConditions.invisibilityOf(again));
+        assertEquals(List.of(gone, last), cardIds());
+        driver.navigate().refresh();
+        awaitApp();
+        assertEquals(List.of(gone, last), cardIds());
+    }
+
+    @Test
+    void addingAnExistingIdOpensItsCardAndNewOrOpenedCardsAreScrolledIntoView() {
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 14; i++) {
+            ids.add("many-" + i + "-" + unique);
+            addSession(ids.get(i));
+            await(visibilityOfElementLocated(card(ids.get(i))));
+        }
+        String newest = ids.get(ids.size() - 1);
+        awaitConnected(newest);
+        assertTrue(((Number) driver.executeScript("return document.querySelector('.sidebar').scrollTop")).doubleValue() > 0,
+                "the sidebar scrolled");
+        assertTrue(cardShown(newest), "the new card is in view");
+
+        String oldest = ids.get(0);
+        addSession(oldest);
+        awaitConnected(oldest);
+        assertEquals(ids, cardIds(), "no second card of an id");
+        assertEquals("Session " + oldest + " is already in the list (localStorage): opened it.",
+                byId("session-id-error").getText());
+        assertNull(byId("session-id").getAttribute("aria-invalid"), "not an error");
+        assertEquals("true", driver.findElement(card(oldest)).getAttribute("data-active"));
+        assertTrue(cardShown(oldest), "the opened card is in view");
+        browser.screenshot("20-existing-id-opened");
+    }
+
+    @Test
+    void changingSessionPersistenceSaysItAppliesToNewSessionsOnly() {
+        assertEquals("", byId("persistence-scope").getText(), "nothing to say before a change");
+        addSession("scope-" + unique);
+        choosePersistence("Redis");
+        assertEquals("Sessions stored in Redis with TTL", byId("persistence-hint").getText());
+        assertEquals("Applies to sessions added from now on; the session in the list keeps its own.",
+                byId("persistence-scope").getText());
+        assertEquals("localStorage", chipOf("scope-" + unique));
+        browser.screenshot("21-persistence-applies-to-new-sessions");
+    }
+
+    @Test
+    void fullSessionIdsAreReadableAtPhoneWidth() {
+        browser.phoneViewport(375, 800);
+        driver.navigate().refresh();
+        awaitApp();
+        String id = ("phone-id-" + unique + "-").repeat(10).substring(0, 128);
+        addSession(id);
+        awaitConnected(id);
+        WebElement cardId = driver.findElement(card(id)).findElement(By.cssSelector(".card-id"));
+        assertEquals(id, cardId.getAttribute("title"));
+        assertEquals(id, byId("chat-title").getAttribute("title"));
+        for (String selector : List.of(".card-id", "#chat-title")) {
+            assertEquals(Boolean.TRUE, driver.executeScript("""
+                    const e = document.querySelector(arguments[0]);
+                    return e.scrollWidth <= e.clientWidth && e.getBoundingClientRect().height > 40;
+                    """, selector), selector + " shows the whole id, on several lines");
+        }
+        assertEquals(id, cardId.getText().replace("\n", ""));
+        assertTrue((Long) driver.executeScript("return document.documentElement.scrollWidth") <= 375, this::tooWide);
+        browser.fullPageScreenshot("22-phone-full-session-id");
+    }
+
     // ------------------------------------------------------------------------------------------------ layout
 
     @Test
@@ -900,6 +1005,12 @@ class BrowserUiIT {
                 """);
     }
 
+    @SuppressWarnings("unchecked")
+    List<String> storedCardIds() {
+        return (List<String>) driver.executeScript(
+                "return JSON.parse(localStorage.getItem('redis-chat.sessions') ?? '[]').map(s => s.id)");
+    }
+
     double heightOf(String selector) {
         return ((Number) driver.executeScript(
                 "return document.querySelector(arguments[0]).getBoundingClientRect().height", selector)).doubleValue();
@@ -917,6 +1028,15 @@ class BrowserUiIT {
                 const e = [...document.querySelectorAll(arguments[0])].at(-1).getBoundingClientRect();
                 return e.top >= l.top - 1 && e.bottom <= l.bottom + 1;
                 """, selector);
+    }
+
+    /** The card is wholly within the sidebar's visible part and the window. */
+    boolean cardShown(String id) {
+        return (Boolean) driver.executeScript("""
+                const s = document.querySelector('.sidebar').getBoundingClientRect();
+                const c = document.querySelector(arguments[0]).getBoundingClientRect();
+                return c.top >= Math.max(s.top, 0) - 1 && c.bottom <= Math.min(s.bottom, window.innerHeight) + 1;
+                """, "#sessions li.card[data-session-id='" + id + "']");
     }
 
     double bottomOf(String selector) {
