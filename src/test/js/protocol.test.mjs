@@ -56,10 +56,14 @@ const sent = (effects) => effects.filter((e) => e.type === 'send').map((e) => JS
 const notices = (effects) => effects.filter((e) => e.type === 'notice').map((e) => e.text);
 const ticketOf = (effects) => effects.find((e) => e.type === 'readHistory')?.ticket;
 
-/** The chat as the views show it: "you: ...", "server: ...", "client xxxx: ...", " [pending]" / " [failed]" for ours. */
+/**
+ * The chat as the views show it: "you: ...", "server: ...", "client xxxx: ...", " [pending]" / " [failed]" for ours;
+ * "(gone) " before a message no longer in Redis, "--- text" for the divider above which they are.
+ */
 function lines(chat) {
-    return withAuthors(chat.conversation.sorted(), chat.ownConnectionIds)
-        .map((m) => `${m.author.label}${m.status ? ` [${m.status}]` : ''}: ${m.content}`);
+    return withAuthors(chat.conversation.shown(), chat.ownConnectionIds)
+        .map((m) => (m.divider ? `--- ${m.text}`
+            : `${m.archived ? '(gone) ' : ''}${m.author.label}${m.status ? ` [${m.status}]` : ''}: ${m.content}`));
 }
 
 function history(messages, overrides = {}) {
@@ -86,59 +90,61 @@ describe('connected frame: what the conversation does about the history', () => 
         {
             name: 'a fresh card (no resume) reads the whole history once',
             session: card(), loaded: false, frame: {},
-            read: true, incomplete: false, notice: false, query: null,
+            read: true, incomplete: false, notice: null, query: null,
         },
         {
             name: 'a resume after a drop that the server recovered reads nothing',
             session: card({ epoch: 'e1', lastSeq: 4 }), loaded: true, frame: { recovered: true, replayed: 2, lastSeq: 6 },
-            read: false, incomplete: false, notice: false, query: { since: 4, epoch: 'e1' },
+            read: false, incomplete: false, notice: null, query: { since: 4, epoch: 'e1' },
         },
         {
             name: 'a recovered resume larger than a REST page reads nothing either: the server replays all of it',
             session: card({ epoch: 'e1', lastSeq: 4 }), loaded: true, frame: { recovered: true, replayed: 996, lastSeq: 1000 },
-            read: false, incomplete: false, notice: false, query: { since: 4, epoch: 'e1' },
+            read: false, incomplete: false, notice: null, query: { since: 4, epoch: 'e1' },
         },
         {
             name: 'a recovered resume after a reload still reads what came before the stored seq',
             session: card({ epoch: 'e1', lastSeq: 4 }), loaded: false, frame: { recovered: true, replayed: 0, lastSeq: 4 },
-            read: true, incomplete: false, notice: false, query: { since: 4, epoch: 'e1' },
+            read: true, incomplete: false, notice: null, query: { since: 4, epoch: 'e1' },
         },
         {
             name: 'a resume the server could not recover marks the history incomplete and refetches it',
             session: card({ epoch: 'e1', lastSeq: 4 }), loaded: true, frame: { recovered: false, lastSeq: 40 },
-            read: true, incomplete: true, notice: true, query: { since: 4, epoch: 'e1' },
+            read: true, incomplete: true, notice: 'Some messages did not reach this page: reading what Redis holds…',
+            query: { since: 4, epoch: 'e1' },
         },
         {
             name: 'a resume into a history that started over (new epoch) refetches it too',
             session: card({ epoch: 'e1', lastSeq: 4 }), loaded: true, frame: { recovered: false, epoch: 'e2', lastSeq: 0 },
-            read: true, incomplete: true, notice: true, query: { since: 4, epoch: 'e1' }, epochAfter: 'e2',
+            read: true, incomplete: true, notice: 'Redis lost this session\'s history before its TTL ran out (restarted without persistence, flushed or evicted).',
+            query: { since: 4, epoch: 'e1' }, epochAfter: 'e2', expiresAt: 2_000_000,
         },
         {
             name: 'a card that saw an empty history resumes from 0 without an epoch',
             session: card({ epoch: null, lastSeq: 0 }), loaded: true, frame: { recovered: true, replayed: 2, lastSeq: 2 },
-            read: false, incomplete: false, notice: false, query: { since: 0, epoch: null },
+            read: false, incomplete: false, notice: null, query: { since: 0, epoch: null },
         },
         {
             name: 'a server without persistence for the socket reads nothing',
             session: card(), loaded: false, frame: { persistence: false, epoch: undefined },
-            read: false, incomplete: false, notice: false, query: null,
+            read: false, incomplete: false, notice: null, query: null,
         },
         {
             name: 'a localStorage session never reads Redis and never resumes',
             session: card({ persistence: 'localStorage' }), loaded: false, frame: { persistence: false },
-            read: false, incomplete: false, notice: false, query: null,
+            read: false, incomplete: false, notice: null, query: null,
         },
     ];
     for (const c of cases) {
         test(c.name, () => {
-            const { chat, session } = protocol({ session: c.session });
+            const { chat, session } = protocol({ session: { ...c.session, expiresAt: c.expiresAt ?? null } });
             chat.conversation.loaded = c.loaded;
             assert.deepEqual(chat.resumePoint(), c.query, 'where the socket resumes from');
             const effects = connect(chat, c.frame);
             assert.equal(chat.joined, true);
             assert.equal(has(effects, 'readHistory'), c.read, `reads the history: ${types(effects)}`);
             assert.equal(chat.conversation.incomplete, c.incomplete, 'incomplete');
-            assert.equal(notices(effects).some((n) => n.startsWith('History incomplete')), c.notice, 'says so');
+            assert.deepEqual(notices(effects), c.notice ? [c.notice] : [], 'says so');
             if (c.epochAfter) {
                 assert.equal(session.epoch, c.epochAfter);
                 assert.equal(session.lastSeq, 0);
@@ -146,15 +152,20 @@ describe('connected frame: what the conversation does about the history', () => 
         });
     }
 
-    test('after an unrecovered resume into a new epoch, the old epoch\'s messages go at once and the history replaces the rest', () => {
+    test('after an unrecovered resume into a new epoch, the old epoch\'s messages stay above a divider and the new history follows', () => {
         const { chat, session } = protocol({ session: card({ epoch: 'e1', lastSeq: 2 }) });
         chat.conversation.loaded = true;
         chat.receive(stored(1, 'old'));
         chat.receive(stored(2, 'Message #1: old'));
         const effects = connect(chat, { recovered: false, epoch: 'e2', lastSeq: 2 });
-        assert.deepEqual(lines(chat), []);
+        const gone = [
+            '(gone) you: old', '(gone) server: Message #1: old',
+            '--- Redis lost this session\'s history before its TTL ran out (restarted without persistence, flushed or evicted). '
+                + 'The messages above are no longer in Redis.',
+        ];
+        assert.deepEqual(lines(chat), gone);
         answer(chat, effects, history([rest(1, 'new'), rest(2, 'Message #1: new')], { epoch: 'e2' }));
-        assert.deepEqual(lines(chat), ['you: new', 'server: Message #1: new']);
+        assert.deepEqual(lines(chat), [...gone, 'you: new', 'server: Message #1: new']);
         assert.equal(chat.conversation.incomplete, false);
         assert.deepEqual([session.epoch, session.lastSeq], ['e2', 2]);
     });
@@ -182,14 +193,18 @@ describe('sync frames', () => {
             sync: null, read: false,
         },
         {
-            name: 'reset under a new epoch: the old history goes, the new one is read',
+            name: 'reset under a new epoch after an interruption: Redis lost it in a restart, what was shown stays above the divider',
             frames: [{ state: 'interrupted' }, { state: 'reset', recovered: false, epoch: 'e2', lastSeq: 0 }],
-            sync: null, read: true, epoch: 'e2', shown: [],
+            sync: null, read: true, epoch: 'e2',
+            shown: ['(gone) you: a', '(gone) server: Message #1: a', '--- Redis lost this session\'s history (it restarted '
+                + 'without persistence). The messages above are no longer in Redis.'],
         },
         {
-            name: 'reset with no history yet (epoch null)',
-            frames: [{ state: 'reset', recovered: false, epoch: null, lastSeq: 0 }],
-            sync: null, read: true, epoch: null, shown: [],
+            name: 'reset with no history yet (epoch null), its TTL run out: it expired',
+            frames: [{ state: 'reset', recovered: false, epoch: null, lastSeq: 0 }], ttlRunOut: true,
+            sync: null, read: true, epoch: null,
+            shown: ['(gone) you: a', '(gone) server: Message #1: a',
+                '--- This session expired after 5 minutes without messages. The messages above are no longer in Redis.'],
         },
         {
             name: 'gap: messages trimmed before delivery, the same epoch is read again',
@@ -199,11 +214,14 @@ describe('sync frames', () => {
     ];
     for (const c of cases) {
         test(c.name, () => {
-            const { chat, session } = protocol({ session: card({ epoch: 'e1', lastSeq: 0 }) });
+            const { chat, session, clock } = protocol({ session: card({ epoch: 'e1', lastSeq: 0 }) });
             chat.conversation.loaded = true;
             connect(chat, { recovered: true });
             chat.receive(stored(1, 'a'));
             chat.receive(stored(2, 'Message #1: a'));
+            if (c.ttlRunOut) {
+                clock.now = session.expiresAt;
+            }
             const effects = c.frames.flatMap((f) => chat.receive({ type: 'sync', sessionId: 's1', ...f }));
             assert.equal(chat.sync, c.sync);
             assert.equal(has(effects, 'readHistory'), c.read, `reads the history: ${types(effects)}`);
@@ -328,7 +346,8 @@ describe('message frames', () => {
         const effects = chat.receive(stored(1, 'new', { epoch: 'e2' }));
         assert.ok(has(effects, 'readHistory'));
         assert.deepEqual([session.epoch, session.lastSeq], ['e2', 1]);
-        assert.deepEqual(lines(chat), ['you: new']);
+        assert.deepEqual(lines(chat), ['(gone) you: old', '--- Redis lost this session\'s history before its TTL ran out '
+            + '(restarted without persistence, flushed or evicted). The messages above are no longer in Redis.', 'you: new']);
     });
 
     test('unstored messages (persisted:false) show with a note, and a retried one once', () => {
@@ -553,12 +572,15 @@ describe('history answers', () => {
     });
 
     const failures = [
-        { name: 'Redis down, first read', status: 503, incomplete: false, notice: 'History not loaded: Redis down.', check: true },
+        { name: 'Redis down, first read', status: 503, incomplete: false, notice: 'Redis is down: history cannot be loaded; it loads when Redis is back.', check: true },
         {
             name: 'Redis down, incomplete history', status: 503, incomplete: true,
-            notice: 'History incomplete — Redis is down; it is reloaded when Redis is back.', check: true,
+            notice: 'Redis is down: history cannot be loaded; it loads when Redis is back.', check: true,
         },
-        { name: 'service error, incomplete history', status: 500, incomplete: true, notice: 'History incomplete — could not reload it from Redis: boom', check: false },
+        {
+            name: 'service error, incomplete history', status: 500, incomplete: true,
+            notice: 'Some messages did not reach this page, and the history could not be read: boom', check: false,
+        },
         { name: 'service error, first read', status: 0, incomplete: false, notice: null, check: false },
     ];
     for (const c of failures) {
@@ -576,10 +598,15 @@ describe('history answers', () => {
         const { chat } = protocol();
         const effects = connect(chat);
         assert.deepEqual(types(chat.redisUp()), [], 'the first read is still out');
-        answer(chat, effects, { ok: false, status: 503, error: 'down' });
+        const down = answer(chat, effects, { ok: false, status: 503, error: 'down' });
+        assert.deepEqual(down.filter((e) => e.type === 'sync'), [{ type: 'sync', state: 'interrupted', reason: 'redis_down' }]);
+        assert.equal(chat.emptyText, 'Redis is down: history cannot be loaded');
         const again = chat.redisUp();
-        assert.deepEqual(types(again), ['readHistory']);
-        answer(chat, again, history([rest(1, 'back')]));
+        assert.deepEqual(again.filter((e) => e.type === 'sync'), [{ type: 'sync', state: null }], 'the feed is back');
+        assert.deepEqual(types(again), ['sync', 'readHistory']);
+        const back = answer(chat, again, history([rest(1, 'back')]));
+        assert.deepEqual(notices(back), [''], 'what said the history cannot be loaded is gone');
+        assert.equal(chat.emptyText, null);
         assert.deepEqual(types(chat.redisUp()), []);
     });
 
@@ -675,4 +702,116 @@ test('with access control the token\'s subject joins this page\'s own ids, so it
         chat.ownConnectionIds);
     assert.equal(mine.author.kind, 'you');
     assert.equal(theirs.author.label, 'bob');
+});
+
+// ---------------------------------------------------------------- the history gone: lost or expired
+
+describe('a history Redis no longer holds', () => {
+    const LOST_IN_RESTART = 'Redis lost this session\'s history (it restarted without persistence)';
+    const EXPIRED = 'This session expired after 5 minutes without messages';
+    const divider = (why) => `--- ${why}. The messages above are no longer in Redis.`;
+
+    /** An open chat of a Redis session that shows a and its reply, stored in e1. */
+    function chatWithHistory() {
+        const made = protocol({ session: card({ epoch: 'e1', lastSeq: 0 }) });
+        made.chat.conversation.loaded = true;
+        connect(made.chat, { recovered: true });
+        made.chat.receive(stored(1, 'a'));
+        made.chat.receive(stored(2, 'Message #1: a'));
+        return made;
+    }
+
+    test('Redis restarted empty: says so, keeps what was shown above the divider, also the message it could not store', () => {
+        const { chat, session } = chatWithHistory();
+        chat.send('while down', 'pg-1');
+        chat.receive({ type: 'error', code: 'redis_unavailable', message: 'redis is unavailable', clientId: 'pg-1' });
+        chat.receive({ type: 'message', sessionId: 's1', content: 'while down', timestamp: 6000, isSent: true, persisted: false, clientId: 'pg-1' });
+        chat.receive({ type: 'message', sessionId: 's1', content: 'Message #2: while down', timestamp: 6000, isSent: false, persisted: false, clientId: 'pg-1' });
+        const reset = chat.receive({ type: 'sync', sessionId: 's1', state: 'reset', recovered: false, epoch: null, lastSeq: 0 });
+        assert.deepEqual(notices(reset), [`${LOST_IN_RESTART}.`]);
+        const out = answer(chat, reset, history([], { epoch: null, lastSeq: 0, emptyReason: 'never_persisted', ttlRemaining: null }));
+        assert.deepEqual(notices(out), [], 'the answer agrees: nothing more to say');
+        assert.deepEqual(lines(chat), ['(gone) you: a', '(gone) server: Message #1: a', '(gone) you: while down',
+            '(gone) server: Message #2: while down', divider(LOST_IN_RESTART)]);
+        assert.deepEqual(chat.conversation.all().filter((m) => m.content?.includes('while down')).map((m) => m.note),
+            ['not stored in Redis', 'not stored in Redis']);
+        assert.deepEqual([session.epoch, session.lastSeq], [null, 0]);
+
+        chat.receive(stored(1, 'after', { epoch: 'e2' }));
+        assert.deepEqual(lines(chat).slice(-2), [divider(LOST_IN_RESTART), 'you: after'], 'the new history below the divider');
+    });
+
+    test('a TTL that runs out while the chat is open: a history read tells it expired, and the chat says so', () => {
+        const { chat, session, clock } = chatWithHistory();
+        assert.deepEqual(chat.ttlRanOut(), [], 'not yet');
+        clock.now = session.expiresAt;
+        const check = chat.ttlRanOut();
+        assert.deepEqual(types(check), ['readHistory']);
+        assert.deepEqual(chat.ttlRanOut(), [], 'asked once');
+        const out = answer(chat, check, history([], { epoch: null, lastSeq: 0, emptyReason: 'expired', ttlRemaining: null }));
+        assert.deepEqual(notices(out), [`${EXPIRED}.`]);
+        assert.deepEqual(lines(chat), ['(gone) you: a', '(gone) server: Message #1: a', divider(EXPIRED)]);
+        assert.deepEqual([session.epoch, session.expiresAt], [null, 0]);
+
+        // the next message begins a new history; the server's reset frame for it says nothing new
+        chat.send('again', 'pg-2');
+        const reset = chat.receive({ type: 'sync', sessionId: 's1', state: 'reset', recovered: false, epoch: 'e2', lastSeq: 2 });
+        assert.deepEqual(notices(reset), []);
+        chat.receive(stored(1, 'again', { epoch: 'e2', clientId: 'pg-2' }));
+        assert.deepEqual(lines(chat), ['(gone) you: a', '(gone) server: Message #1: a', divider(EXPIRED), 'you: again']);
+    });
+
+    test('a TTL whose history is still there (another client wrote) only moves the countdown', () => {
+        const { chat, session, clock } = chatWithHistory();
+        clock.now = session.expiresAt;
+        const out = answer(chat, chat.ttlRanOut(), history([rest(1, 'a'), rest(2, 'Message #1: a')], { ttlRemaining: 30 }));
+        assert.deepEqual(notices(out), []);
+        assert.equal(session.expiresAt, clock.now + 30_000);
+        assert.deepEqual(lines(chat), ['you: a', 'server: Message #1: a']);
+    });
+
+    test('what the clock guessed is corrected by the history answer\'s empty_reason', () => {
+        const { chat, session, clock } = chatWithHistory();
+        clock.now = session.expiresAt + 5000; // the TTL ran out by the clock, but Redis had lost it before
+        const reset = chat.receive({ type: 'sync', sessionId: 's1', state: 'reset', recovered: false, epoch: null, lastSeq: 0 });
+        assert.deepEqual(notices(reset), [`${EXPIRED}.`]);
+        const out = answer(chat, reset, history([], { epoch: null, lastSeq: 0, emptyReason: 'never_persisted', ttlRemaining: null }));
+        const lost = 'Redis lost this session\'s history before its TTL ran out (restarted without persistence, flushed or evicted)';
+        assert.deepEqual(notices(out), [`${lost}.`]);
+        assert.equal(lines(chat).at(-1), divider(lost));
+    });
+
+    test('the card\'s 🔄 answer tells of a loss the socket has not told yet', () => {
+        const { chat } = chatWithHistory();
+        const out = chat.applyHistory(history([], { epoch: null, lastSeq: 0, emptyReason: 'expired', ttlRemaining: null }),
+            chat.conversation.mark());
+        assert.deepEqual(notices(out), [`${EXPIRED}.`]);
+        assert.equal(chat.loss.cause, 'expired');
+    });
+
+    test('a reload while Redis is down: the history cannot be loaded, the feed shows interrupted, nothing is called lost', () => {
+        const { chat, session } = protocol({ session: card({ epoch: 'e1', lastSeq: 2, expiresAt: 2_000_000 }) });
+        const effects = connect(chat, { recovered: false, epoch: null, lastSeq: null });
+        const out = answer(chat, effects, { ok: false, status: 503, error: 'Redis unavailable' });
+        assert.deepEqual(notices(out), ['Redis is down: history cannot be loaded; it loads when Redis is back.']);
+        assert.deepEqual([chat.sync, chat.syncReason], ['interrupted', 'redis_down']);
+        assert.equal(chat.emptyText, 'Redis is down: history cannot be loaded');
+        assert.deepEqual([session.epoch, chat.loss], ['e1', null], 'Redis being down is no loss');
+
+        const again = chat.redisUp();
+        const back = answer(chat, again, history([rest(1, 'a'), rest(2, 'Message #1: a')]));
+        assert.deepEqual(notices(back), [''], 'nothing was missing after all');
+        assert.deepEqual(lines(chat), ['you: a', 'server: Message #1: a']);
+        assert.deepEqual([chat.sync, chat.emptyText], [null, null]);
+    });
+
+    test('Redis seen down shows the feed interrupted; the server\'s own word replaces it and ends it', () => {
+        const { chat } = chatWithHistory();
+        assert.deepEqual(chat.redisDown(), [{ type: 'sync', state: 'interrupted', reason: 'redis_down' }]);
+        assert.deepEqual(chat.receive({ type: 'sync', sessionId: 's1', state: 'interrupted' }), [{ type: 'sync', state: 'interrupted' }]);
+        assert.deepEqual(chat.redisUp(), [], 'the server says when it is over');
+        assert.deepEqual(chat.receive({ type: 'sync', sessionId: 's1', state: 'resumed', recovered: true, epoch: 'e1' }),
+            [{ type: 'sync', state: null }]);
+        assert.equal(chat.sawRedisDown, false, 'resumed: the history outlived it');
+    });
 });

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import {
-    MAX_CONNECTION_IDS, generateSessionId, isValidEpoch, isValidSessionId, newSession, persistenceScopeNote,
-    rememberConnection, restoreSession, resumePoint,
+    MAX_CONNECTION_IDS, generateSessionId, historyLossText, isValidEpoch, isValidSessionId, newSession, persistenceScopeNote,
+    rememberConnection, restoreSession, resumePoint, spokenDuration,
     ttlState, validConnectionIds,
 } from '../../main/webapp/js/sessions.js';
 
@@ -156,5 +156,20 @@ describe('connection ids of this browser', () => {
         assert.deepEqual(validConnectionIds('c1'), []);
         assert.deepEqual(validConnectionIds(['c1', 7, '', 'c1', 'c2', 'x'.repeat(257)]), ['c1', 'c2']);
         assert.equal(validConnectionIds(Array.from({ length: 80 }, (_, i) => `c${i}`)).length, MAX_CONNECTION_IDS);
+    });
+});
+
+describe('a TTL and a lost history in words', () => {
+    test('durations as a sentence says them', () => {
+        assert.deepEqual([300, 60, 90, 1, 3600, 5400, 86400, 0].map(spokenDuration), ['5 minutes', '1 minute',
+            '1 minute 30 seconds', '1 second', '1 hour', '1 hour 30 minutes', '1 day', '0 seconds']);
+    });
+
+    test('why the history is gone', () => {
+        assert.equal(historyLossText('expired', { ttl: 300 }), 'This session expired after 5 minutes without messages');
+        assert.equal(historyLossText('expired'), 'This session expired: its TTL ran out without messages');
+        assert.equal(historyLossText('lost', { restarted: true }), 'Redis lost this session\'s history (it restarted without persistence)');
+        assert.match(historyLossText('lost'), /^Redis lost this session's history before its TTL ran out/);
+        assert.equal(historyLossText('unknown'), 'This session\'s history in Redis started over');
     });
 });

@@ -67,7 +67,8 @@ const persistenceSelect = document.getElementById('persistence');
 
 function render(chat) {
     if (active?.chat === chat) {
-        chatView.renderMessages(withAuthors(chat.conversation.sorted(), chat.ownConnectionIds));
+        chatView.renderMessages(withAuthors(chat.conversation.shown(), chat.ownConnectionIds),
+            { emptyText: chat.emptyText });
     }
 }
 
@@ -103,7 +104,7 @@ function run(chat, effects) {
                 break;
             case 'sync':
                 if (showing) {
-                    chatView.setSync(effect.state);
+                    chatView.setSync(effect.state, effect.reason ?? null);
                 }
                 break;
             case 'checkRedis':
@@ -115,6 +116,9 @@ function run(chat, effects) {
     }
     if (once.has('sessionChanged')) {
         store.saveSessions(sessions);
+        if (chat.session.persistence === 'redis' && redisStatus.status?.connected === false) {
+            redisStatus.poll(); // Redis stored something or started over: the header should not say "down" for long
+        }
     }
     if (once.has('messagesChanged') && chat.session.persistence === 'localStorage') {
         store.saveMessages(chat.session.id, chat.conversation.delivered());
@@ -384,6 +388,8 @@ function showRedisStatus(status) {
     renderRedisStatus(status);
     if (status.connected && active) {
         run(active.chat, active.chat.redisUp());
+    } else if (status.reachable && active) {
+        run(active.chat, active.chat.redisDown());
     }
     renderPersistenceHint(settings.sessionPersistenceType, redisStatus.defaultTtl);
 }
@@ -418,6 +424,9 @@ function tick() {
     showTtls();
     if (active?.chat.connection.state === 'waiting') {
         chatView.setConnection(active.chat.connection);
+    }
+    if (active) {
+        run(active.chat, active.chat.ttlRanOut()); // the open chat says when its history expired
     }
 }
 

@@ -7,12 +7,14 @@
  *  c:<clientId>:s|r       not stored, but named by our clientId: s for the user message, r for the reply
  *  p:<clientId>           one of ours still waiting for the server's echo
  *  f:<n>                  not stored and unnamed (another client's, or a server without clientIds)
+ *  d:<era>                the divider that begins an era: Redis no longer holds what is shown above it
  */
 export const keys = Object.freeze({
     stored: (epoch, seq) => `r:${epoch}:${seq}`,
     unstored: (clientId, isSent) => `c:${clientId}:${isSent ? 's' : 'r'}`,
     pending: (clientId) => `p:${clientId}`,
     unnamed: (n) => `f:${n}`,
+    divider: (era) => `d:${era}`,
 });
 
 export class Conversation {
@@ -26,6 +28,11 @@ export class Conversation {
     incomplete = false;
     /** History reads on their way. */
     reading = 0;
+    /**
+     * Which history of the session the messages belong to, as this page saw it: each time Redis lost the history
+     * (or it expired) a new era begins, and what was shown stays above a divider, as no longer in Redis.
+     */
+    era = 0;
 
     /** messages: what the page starts with (a localStorage session's stored messages). */
     constructor(messages = []) {
@@ -34,7 +41,26 @@ export class Conversation {
 
     put(message) {
         const existing = this.#messages.get(message.key);
-        this.#messages.set(message.key, { ...message, arrival: existing?.arrival ?? ++this.#arrival });
+        this.#messages.set(message.key, {
+            ...message, era: message.era ?? existing?.era ?? this.era, arrival: existing?.arrival ?? ++this.#arrival,
+        });
+    }
+
+    /**
+     * Redis no longer holds what is shown: it stays, above a divider (divider: {text, cause}), and what comes from
+     * now on is of a new era. Our messages still on their way belong to the new one. No divider when nothing of the
+     * current era is shown. @returns the divider's key, or null
+     */
+    archive(divider) {
+        const shown = this.all().some((m) => m.era === this.era && !m.status && !m.divider);
+        this.era += 1;
+        this.pending().forEach((m) => this.put({ ...m, era: this.era }));
+        if (!shown) {
+            return null;
+        }
+        const key = keys.divider(this.era);
+        this.put({ ...divider, key, divider: true, era: this.era, timestamp: 0 });
+        return key;
     }
 
     get(key) {
@@ -85,10 +111,12 @@ export class Conversation {
         return this.all().filter((m) => m.status === 'pending');
     }
 
-    /** Server time order; our own messages still on their way last. */
+    /** Server time order within each era (its divider first); our own messages still on their way last. */
     sorted() {
         return this.all().sort((a, b) =>
             (a.status === 'pending') - (b.status === 'pending')
+            || a.era - b.era
+            || Number(Boolean(b.divider)) - Number(Boolean(a.divider))
             || a.timestamp - b.timestamp
             || (a.seq ?? 0) - (b.seq ?? 0)
             || Number(b.isSent) - Number(a.isSent)
@@ -97,7 +125,12 @@ export class Conversation {
 
     /** What the server delivered: what a localStorage session keeps. */
     delivered() {
-        return this.sorted().filter((m) => !m.status);
+        return this.sorted().filter((m) => !m.status && !m.divider);
+    }
+
+    /** What the chat shows, in order: messages of an earlier era (no longer in Redis) have archived: true. */
+    shown() {
+        return this.sorted().map((m) => (m.era < this.era ? { ...m, archived: true } : m));
     }
 }
 

@@ -6,7 +6,8 @@
 //  {type: 'send', text}              send this text frame on the open socket
 //  {type: 'readHistory', ticket}     read the session's history (REST) and hand it to historyAnswered()
 //  {type: 'notice', text, kind}      show this notice in the chat ('' clears it)
-//  {type: 'sync', state}             the server's live feed: null (fine) or 'interrupted'
+//  {type: 'sync', state, reason}     the server's live feed: null (fine) or 'interrupted'; reason 'redis_down'
+//                                    when this page found Redis down (not the server's sync frame)
 //  {type: 'render'}                  the conversation changed
 //  {type: 'sessionChanged'}          the card changed: save the cards
 //  {type: 'ttlChanged'}              the card's TTL changed: show it (and save the cards)
@@ -16,13 +17,22 @@
 // The README's "WebSocket protocol" section is the contract this follows.
 
 import { Conversation, keys } from './conversation.js';
-import { rememberConnection, resumePoint } from './sessions.js';
+import { historyLossText, rememberConnection, resumePoint } from './sessions.js';
 
 /** The server's message limit before its first connected frame says what it is (chat.message.max-bytes' default). */
 export const FALLBACK_MAX_MESSAGE_BYTES = 64 * 1024;
 
 /** A server says "resumed" only where the session has a history: after this long, an interruption it never ended is over. */
 export const SYNC_SETTLE_MS = 10_000;
+
+/** What the chat says instead of "No messages yet" while Redis cannot be asked for the history. */
+export const HISTORY_DOWN_TEXT = 'Redis is down: history cannot be loaded';
+
+/** The history answer's empty_reason that tells why a history this page knew is gone (see historyLossText). */
+const LOSS_CAUSES = Object.freeze({ expired: 'expired', never_persisted: 'lost' });
+
+/** The divider's words: why Redis no longer holds what is above it. */
+const dividerText = (why) => `${why}. The messages above are no longer in Redis.`;
 
 const RENDER = Object.freeze({ type: 'render' });
 const SESSION_CHANGED = Object.freeze({ type: 'sessionChanged' });
@@ -83,9 +93,24 @@ export class ChatProtocol {
     joined = false;
     /** This socket's connection id, from its connected frame (newer servers). */
     connectionId = null;
-    /** The server's live feed: null (fine) or 'interrupted', since when. */
+    /** The server's live feed: null (fine) or 'interrupted', since when, and why ('redis_down': this page found it so). */
     sync = null;
     syncSince = 0;
+    syncReason = null;
+    /** The last history read failed because Redis is down: the chat cannot show the history. */
+    historyDown = false;
+    /**
+     * The last time Redis lost the history or it expired, as this chat said it: {cause, restarted, divider (key or
+     * null), confirmed (a history answer said why)}, or null.
+     */
+    loss = null;
+    /** Redis was down (or the live feed interrupted) since the history was last known to be there. */
+    sawRedisDown = false;
+    /** The expiresAt whose running out was checked with a history read already. */
+    #expiryChecked = null;
+    /** Why the conversation is incomplete: 'gap' (a sync frame), 'resume' (a resume not recovered), 'down' (either,
+     * and then Redis was down for the read), 'loss' (the history is gone), or null. */
+    #incompleteBy = null;
 
     #now;
     #defaultTtl;
@@ -130,6 +155,7 @@ export class ChatProtocol {
         this.connectionId = null;
         this.sync = null;
         this.syncSince = 0;
+        this.syncReason = null;
     }
 
     /** The socket opened, resuming from resume ({since, epoch} or null). */
@@ -215,9 +241,13 @@ export class ChatProtocol {
         }
         effects.push(...this.#setSync(null)); // a new socket: whatever was interrupted concerned the last one
         if (this.#redis && frame.persistence === true) {
-            if (this.resume && frame.recovered !== true) {
-                // trimmed, expired, or Redis lost its data: what we missed cannot be replayed
-                effects.push(...this.#historyIncomplete(epochOf(frame)));
+            const epoch = epochOf(frame);
+            if (this.resume && frame.recovered !== true && epoch !== null && epoch !== this.session.epoch) {
+                // the history we followed is gone: another began (its history answer tells why)
+                effects.push(...this.#historyGone(epoch));
+            } else if (this.resume && frame.recovered !== true) {
+                // trimmed, expired, Redis lost its data, or Redis is down: the history answer tells which
+                effects.push(...this.#historyIncomplete('resume'));
             } else if (!this.conversation.loaded || this.conversation.incomplete) {
                 // the first connect in this page (a recovered resume after a reload brings only what came
                 // after the stored seq): the rest comes from Redis
@@ -244,15 +274,21 @@ export class ChatProtocol {
     /** Sync frames tell about the server's live feed of the session. */
     #syncFrame(frame) {
         if (frame.state === 'interrupted') {
+            this.sawRedisDown = true;
             return this.#setSync('interrupted');
         }
         const effects = this.#setSync(null);
-        if (frame.recovered !== true) {
-            // reset: a new history (epoch null: none yet); gap: messages were trimmed before they reached us
-            const epoch = epochOf(frame);
-            effects.push(...this.#historyIncomplete(frame.state === 'reset' || epoch !== null ? epoch : this.session.epoch));
+        const epoch = epochOf(frame);
+        if (epoch !== this.session.epoch && (frame.state === 'reset' || (frame.recovered !== true && epoch !== null))) {
+            // the history started over (epoch null: none yet): Redis lost it or it expired
+            effects.push(...this.#historyGone(epoch));
+        } else if (frame.recovered !== true && frame.state !== 'reset') {
+            // gap: messages were trimmed before they reached us
+            effects.push(...this.#historyIncomplete('gap'));
+        } else {
+            this.sawRedisDown = false; // resumed: nothing was lost
         }
-        return effects; // resumed: nothing was lost
+        return effects;
     }
 
     #message(frame) {
@@ -272,7 +308,7 @@ export class ChatProtocol {
         if (stored) {
             if (this.#redis && session.epoch && frame.epoch !== session.epoch) {
                 // a new history without the reset frame that should have said so
-                effects.push(...this.#historyIncomplete(frame.epoch));
+                effects.push(...this.#historyGone(frame.epoch));
             }
             key = keys.stored(frame.epoch, frame.seq);
             if (conversation.has(key)) {
@@ -318,6 +354,7 @@ export class ChatProtocol {
         const pending = frame.clientId ? this.conversation.get(keys.pending(frame.clientId)) : undefined;
         if (frame.code === 'redis_unavailable') {
             // the message itself still comes (persisted:false); only storing failed
+            this.sawRedisDown = true;
             return [notice(text.charAt(0).toUpperCase() + text.slice(1), 'warn'), CHECK_REDIS];
         }
         if (pending) {
@@ -327,35 +364,94 @@ export class ChatProtocol {
         return [notice(`Server: ${text}`, 'error')];
     }
 
-    #setSync(state) {
-        if (this.sync === state) {
+    #setSync(state, reason = null) {
+        if (this.sync === state && this.syncReason === reason) {
             return [];
         }
         this.sync = state;
+        this.syncReason = reason;
         this.syncSince = this.#now();
-        return [{ type: 'sync', state }];
+        return [reason ? { type: 'sync', state, reason } : { type: 'sync', state }];
     }
 
     /**
-     * Messages were lost to this page: say so, and replace what it shows by the server's history. If the
-     * history started over under another epoch, what is shown of the old one goes at once.
+     * Messages were lost to this page, or may have been: the history answer tells what Redis holds (and whether
+     * the history is the one this page followed), and replaces what is shown of it.
      */
-    #historyIncomplete(epoch) {
+    #historyIncomplete(by) {
+        this.conversation.incomplete = true;
+        this.#incompleteBy = by;
+        return [notice('Some messages did not reach this page: reading what Redis holds…', 'warn'), RENDER,
+            this.#readHistory()];
+    }
+
+    /**
+     * Redis no longer holds the history this page followed: it expired, or Redis lost it; epoch: the history
+     * there is now (null: none). Says why (cause: as a history answer tells it; else as the TTL's clock tells it,
+     * until an answer does), keeps what is shown above a divider, and reads the new history (read: false when
+     * applying an answer already). A page that knew of no history just takes the new one.
+     */
+    #historyGone(epoch, { cause = null, read = true } = {}) {
         const { session, conversation } = this;
+        const knewHistory = session.epoch !== null && session.epoch !== undefined;
         const effects = [];
         conversation.incomplete = true;
-        if (epoch !== session.epoch) {
-            for (const m of conversation.all()) {
-                if (m.epoch && m.epoch !== epoch) {
-                    conversation.delete(m.key);
-                }
-            }
+        this.#incompleteBy = 'loss';
+        if (knewHistory) {
+            const restarted = this.sawRedisDown;
+            const finalCause = cause ?? this.#causeByClock();
+            const text = this.#lossText(finalCause, restarted);
+            const divider = conversation.archive({ text: dividerText(text), cause: finalCause });
+            this.loss = { cause: finalCause, restarted, divider, confirmed: cause !== null };
+            this.sawRedisDown = false;
+            effects.push(notice(`${text}.`, 'warn'));
+        }
+        if (epoch !== session.epoch || knewHistory) {
             session.epoch = epoch;
             session.lastSeq = 0;
             effects.push(SESSION_CHANGED);
         }
-        effects.push(notice('History incomplete — reloading from Redis…', 'warn'), RENDER, this.#readHistory());
+        effects.push(RENDER);
+        if (read) {
+            effects.push(this.#readHistory());
+        }
         return effects;
+    }
+
+    /** Why the history is gone as far as the card's TTL tells: it had run out, or not (then Redis lost it). */
+    #causeByClock() {
+        const { expiresAt } = this.session;
+        if (expiresAt === null || expiresAt === undefined) {
+            return 'unknown';
+        }
+        return this.#now() >= expiresAt - 1000 ? 'expired' : 'lost';
+    }
+
+    #lossText(cause, restarted) {
+        return historyLossText(cause, { ttl: this.#defaultTtl() ?? null, restarted });
+    }
+
+    /** A history answer says why the history is gone (a loss told first by the clock or by a frame): so it is said. */
+    #confirmLoss(cause) {
+        const { loss, conversation } = this;
+        if (!loss || loss.confirmed) {
+            return [];
+        }
+        loss.confirmed = true;
+        if (loss.cause === cause) {
+            return [];
+        }
+        loss.cause = cause;
+        const text = this.#lossText(cause, loss.restarted);
+        if (loss.divider && conversation.has(loss.divider)) {
+            conversation.put({ ...conversation.get(loss.divider), text: dividerText(text), cause });
+        }
+        return [notice(`${text}.`, 'warn'), RENDER];
+    }
+
+    /** The chat's placeholder while it shows no message, when it is not the usual one (null). */
+    get emptyText() {
+        return this.#redis && this.historyDown ? HISTORY_DOWN_TEXT : null;
     }
 
     // ---------------------------------------------------------------- the history (REST)
@@ -395,12 +491,17 @@ export class ChatProtocol {
             return this.applyHistory(result, ticket.mark);
         }
         if (result.status === 503) {
-            return [notice(this.conversation.incomplete
-                ? 'History incomplete — Redis is down; it is reloaded when Redis is back.'
-                : 'History not loaded: Redis down.', 'warn'), CHECK_REDIS];
+            this.historyDown = true;
+            if (this.#incompleteBy === 'gap' || this.#incompleteBy === 'resume') {
+                this.#incompleteBy = 'down';
+            }
+            this.sawRedisDown = true;
+            return [notice(`${HISTORY_DOWN_TEXT}; it loads when Redis is back.`, 'warn'),
+                ...(this.sync === 'interrupted' ? [] : this.#setSync('interrupted', 'redis_down')), RENDER, CHECK_REDIS];
         }
         return this.conversation.incomplete
-            ? [notice(`History incomplete — could not reload it from Redis: ${result.error}`, 'warn')] : [];
+            ? [notice(`Some messages did not reach this page, and the history could not be read: ${result.error}`, 'warn')]
+            : [];
     }
 
     /**
@@ -412,12 +513,25 @@ export class ChatProtocol {
     applyHistory(result, mark) {
         const { session, conversation } = this;
         const epoch = typeof result.epoch === 'string' ? result.epoch : null;
-        const replace = conversation.incomplete;
-        if (!replace && session.epoch && epoch !== session.epoch) {
-            // another history than the one this chat follows: its socket says what happened (a reset frame, or
-            // recovered:false on the next connect), and then it is replaced
-            return this.ttlFromHistory(result);
+        const effects = [];
+        const cause = epoch === null ? LOSS_CAUSES[result.emptyReason] ?? null : null;
+        const wasDown = this.historyDown;
+        const incompleteBy = this.#incompleteBy;
+        this.historyDown = false;
+        if (session.epoch && epoch !== session.epoch) {
+            if (!conversation.incomplete && epoch !== null) {
+                // another history than the one this chat follows: its socket says what happened (a reset frame, or
+                // recovered:false on the next connect), and then it is replaced
+                return this.ttlFromHistory(result);
+            }
+            // Redis says the history this chat follows is gone (and why, when it holds none)
+            effects.push(...this.#historyGone(epoch, { cause, read: false }));
+        } else if (cause) {
+            effects.push(...this.#confirmLoss(cause));
+        } else if (epoch !== null && epoch === session.epoch) {
+            this.sawRedisDown = false; // the history outlived whatever happened to Redis
         }
+        const replace = conversation.incomplete;
         const listed = [];
         for (const m of result.messages) {
             if (typeof m?.content === 'string' && Number.isSafeInteger(m.seq) && epoch !== null) {
@@ -429,9 +543,10 @@ export class ChatProtocol {
             }
         }
         if (replace) {
+            // what Redis no longer holds of this history goes; messages never stored, and earlier eras, stay
             const listedKeys = new Set(listed.map((m) => m.key));
             for (const m of conversation.all()) {
-                if (!m.status && m.arrival <= mark && !listedKeys.has(m.key)) {
+                if (!m.status && m.epoch && m.era === conversation.era && m.arrival <= mark && !listedKeys.has(m.key)) {
                     conversation.delete(m.key);
                 }
             }
@@ -439,14 +554,20 @@ export class ChatProtocol {
         listed.forEach((m) => conversation.put(m));
         conversation.loaded = true;
         conversation.incomplete = false;
+        this.#incompleteBy = null;
         // frames of another epoch that came in meanwhile know better where the session is
         if (!conversation.all().some((m) => m.arrival > mark && m.epoch && m.epoch !== epoch)) {
             session.epoch = epoch;
             session.lastSeq = epoch === null ? 0 : Math.max(result.lastSeq ?? 0, conversation.newestSeq(epoch));
         }
-        const effects = this.ttlFromHistory(result);
-        if (replace) {
-            effects.push(notice('History incomplete — reloaded from Redis', 'warn'));
+        effects.push(...this.ttlFromHistory(result));
+        if (!effects.some((e) => e.type === 'notice')) {
+            if (replace && (incompleteBy === 'gap' || incompleteBy === 'resume')) {
+                effects.push(notice('Some messages were trimmed from Redis before this page got them; shown: what Redis holds.',
+                    'warn'));
+            } else if (wasDown) {
+                effects.push(notice('')); // read now: what said it could not be is over
+            }
         }
         effects.push(RENDER);
         return effects;
@@ -475,6 +596,9 @@ export class ChatProtocol {
         }
         const effects = [];
         const { conversation } = this;
+        if (this.sync === 'interrupted' && this.syncReason === 'redis_down') {
+            effects.push(...this.#setSync(null)); // this page's own finding: over (the server's ends with its frame)
+        }
         // before the connected frame, it decides what to read
         if (this.joined && (!conversation.loaded || conversation.incomplete) && conversation.reading === 0) {
             effects.push(this.#readHistory());
@@ -483,5 +607,32 @@ export class ChatProtocol {
             effects.push(...this.#setSync(null));
         }
         return effects;
+    }
+
+    /**
+     * Redis does not answer the server: what the server stores or hears from other instances stops, so the live
+     * feed is shown interrupted (unless the server said so first), and a later loss of the history is said as a
+     * restart.
+     */
+    redisDown() {
+        if (!this.#redis) {
+            return [];
+        }
+        this.sawRedisDown = true;
+        return this.joined && this.sync === null ? this.#setSync('interrupted', 'redis_down') : [];
+    }
+
+    /**
+     * The card's TTL has run out by this page's clock while the chat is open: a history read tells whether Redis
+     * let the history expire (then the chat says so), once per expiry time.
+     */
+    ttlRanOut() {
+        const { session } = this;
+        if (!this.#redis || !this.joined || !session.epoch || !Number.isFinite(session.expiresAt)
+            || session.expiresAt > this.#now() || this.#expiryChecked === session.expiresAt) {
+            return [];
+        }
+        this.#expiryChecked = session.expiresAt;
+        return [this.#readHistory()];
     }
 }

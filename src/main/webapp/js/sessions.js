@@ -114,3 +114,29 @@ export function persistenceScopeNote(sessions) {
     const cards = sessions.length === 1 ? 'the session in the list keeps its own' : `the ${sessions.length} sessions in the list keep their own`;
     return `Applies to sessions added from now on; ${cards}.`;
 }
+
+/** 300 -> "5 minutes", 90 -> "1 minute 30 seconds", 3600 -> "1 hour": a TTL as a sentence says it. */
+export function spokenDuration(totalSeconds) {
+    const s = Math.max(0, Math.round(totalSeconds));
+    const parts = [[Math.floor(s / 86400), 'day'], [Math.floor((s % 86400) / 3600), 'hour'],
+        [Math.floor((s % 3600) / 60), 'minute'], [s % 60, 'second']]
+        .filter(([n]) => n > 0).map(([n, unit]) => `${n} ${unit}${n === 1 ? '' : 's'}`);
+    return parts.length > 0 ? parts.join(' ') : '0 seconds';
+}
+
+/**
+ * Why Redis no longer holds a session's history, in words. cause: 'expired' (the TTL ran out), 'lost' (gone before
+ * its TTL: Redis restarted without persistence, was flushed or evicted it) or 'unknown'. ttl: the server's TTL in
+ * seconds (null: not known); restarted: this page saw Redis down since the history was last known to be there.
+ */
+export function historyLossText(cause, { ttl = null, restarted = false } = {}) {
+    if (cause === 'expired') {
+        return ttl ? `This session expired after ${spokenDuration(ttl)} without messages`
+            : 'This session expired: its TTL ran out without messages';
+    }
+    if (cause === 'lost') {
+        return restarted ? 'Redis lost this session\'s history (it restarted without persistence)'
+            : 'Redis lost this session\'s history before its TTL ran out (restarted without persistence, flushed or evicted)';
+    }
+    return 'This session\'s history in Redis started over';
+}

@@ -382,6 +382,7 @@ export class ChatView {
     #items = new Map(); // message key -> {node, signature}
     #connection = { state: 'idle' };
     #sync = null;
+    #syncReason = null;
 
     /** onSend(text) returns an error text to show, or null when the message was taken. */
     constructor({ onSend }) {
@@ -474,12 +475,16 @@ export class ChatView {
         this.#renderConnection();
     }
 
-    /** The server's live feed of the open session: null (fine) or 'interrupted' (messages may come late). */
-    setSync(state) {
-        if (this.#sync === state) {
+    /**
+     * The server's live feed of the open session: null (fine) or 'interrupted' (messages may come late); reason
+     * 'redis_down' when the page found Redis down (the server has not said so itself).
+     */
+    setSync(state, reason = null) {
+        if (this.#sync === state && this.#syncReason === reason) {
             return;
         }
         this.#sync = state;
+        this.#syncReason = reason;
         if (state) {
             this.#state.dataset.sync = state;
         } else {
@@ -494,10 +499,12 @@ export class ChatView {
     #renderConnection() {
         const detail = this.#connection;
         const interrupted = this.#sync === 'interrupted' && detail.state === 'open';
+        const down = interrupted && this.#syncReason === 'redis_down';
         this.#stateText.textContent = (CONNECTION_TEXT[detail.state] ?? CONNECTION_TEXT.idle)(detail)
-            + (interrupted ? ' · live updates interrupted' : '');
-        this.#state.title = interrupted ? 'The server lost its live feed from Redis for a moment: messages may come late'
-            : detail.reason ? `Last close: ${detail.reason}` : '';
+            + (down ? ' · Redis down: live updates interrupted' : interrupted ? ' · live updates interrupted' : '');
+        this.#state.title = down ? 'Redis is down: nothing is stored, and other clients\' messages may not come through'
+            : interrupted ? 'The server lost its live feed from Redis for a moment: messages may come late'
+                : detail.reason ? `Last close: ${detail.reason}` : '';
     }
 
     /** While the history is being read, the log says so (aria-busy): what it shows may still change. */
@@ -511,23 +518,30 @@ export class ChatView {
     }
 
     /**
-     * messages: [{key, content, timestamp, isSent, author, status: 'pending'|'failed'|undefined, note}], in order
-     * (author: conversation.authorOf()'s answer).
+     * messages: [{key, content, timestamp, isSent, author, status: 'pending'|'failed'|undefined, note, archived}], in
+     * order (author: conversation.authorOf()'s answer; archived: no longer in Redis), and dividers {key, divider, text}.
+     * emptyText: what the empty list says instead of "No messages yet" (null: that).
      * Reuses the items already shown (the log only announces what is new); then scrolls as scrolling.js
      * decides: to our message just sent, along with the newest when the view was at the bottom, or not
      * at all, with the "new messages ↓" pill for what came in below.
      */
-    renderMessages(messages) {
+    renderMessages(messages, { emptyText = null } = {}) {
         const list = this.#messages;
+        if (emptyText) {
+            list.dataset.empty = emptyText;
+        } else {
+            delete list.dataset.empty;
+        }
         const wasAtBottom = this.#atBottom();
         const shownKeys = new Set(this.#items.keys());
         const shown = new Map();
         let cursor = list.firstElementChild;
         for (const m of messages) {
-            const signature = `${m.status ?? ''}|${m.note ?? ''}|${authorOf(m).label}|${m.timestamp}|${m.content}`;
+            const signature = m.divider ? `divider|${m.text}`
+                : `${m.status ?? ''}|${m.note ?? ''}|${m.archived ?? ''}|${authorOf(m).label}|${m.timestamp}|${m.content}`;
             let item = this.#items.get(m.key);
             if (!item || item.signature !== signature) {
-                item = { node: messageItem(m), signature };
+                item = { node: m.divider ? dividerItem(m) : messageItem(m), signature };
             }
             shown.set(m.key, item);
             if (item.node === cursor) {
@@ -542,7 +556,7 @@ export class ChatView {
             cursor = next;
         }
         this.#items = shown;
-        const next = afterRender({ shownKeys, messages, wasAtBottom });
+        const next = afterRender({ shownKeys, messages: messages.filter((m) => !m.divider), wasAtBottom });
         if (next.action === 'reveal') {
             const node = shown.get(next.key).node;
             // the list alone scrolls (scrollIntoView would move the page too, on a phone)
@@ -574,11 +588,18 @@ function messageItem(m) {
     }
     return el('li', {
         className: `msg ${authorClasses(author)}`,
-        dataset: { key: m.key, status: m.status ?? 'delivered', author: author.kind },
+        dataset: { key: m.key, status: m.status ?? 'delivered', author: author.kind, ...(m.archived ? { archived: 'true' } : {}) },
+        attrs: { title: m.archived ? 'No longer in Redis' : undefined },
     },
     el('span', { className: 'visually-hidden', text: `${author.label.charAt(0).toUpperCase()}${author.label.slice(1)}: ` }),
     el('p', { className: 'msg-text', text: m.content }),
     meta);
+}
+
+/** Where the history Redis holds begins: what is above it Redis no longer holds (m.text says why). */
+function dividerItem(m) {
+    return el('li', { className: 'history-divider', dataset: { key: m.key, cause: m.cause ?? '' }, attrs: { role: 'separator' } },
+        el('span', { className: 'history-divider-text', text: m.text }));
 }
 
 // ---------------------------------------------------------------- add-session form

@@ -50,6 +50,7 @@ import io.redischat.testsupport.ChatSocket;
 import io.redischat.testsupport.ChromeBrowser;
 import io.redischat.testsupport.ChromeBrowser.WebSocketLog;
 import io.redischat.testsupport.Deployments;
+import io.redischat.testsupport.PayaraMicroProcess;
 import io.redischat.testsupport.RedisServerProcess;
 import io.redischat.testsupport.ServiceClient;
 import io.redischat.testsupport.SharedRedis;
@@ -73,11 +74,14 @@ class BrowserUiIT {
 
     /**
      * The chat as text lines: "you: ..." / "server: ..." / "client 3f2a: ..." (another client of the session), with
-     * " [pending]" or " [failed]" for ours on the way.
+     * " [pending]" or " [failed]" for ours on the way, "(gone) " before a message no longer in Redis, and
+     * "--- <text>" for the divider above which they are.
      */
     private static final String CHAT_LOG = """
-            return [...document.querySelectorAll('#messages li.msg')].map(li =>
-                (li.classList.contains('other') ? li.querySelector('.msg-author').textContent
+            return [...document.querySelectorAll('#messages li.msg, #messages li.history-divider')].map(li =>
+                li.classList.contains('history-divider') ? '--- ' + li.textContent
+                : (li.dataset.archived === 'true' ? '(gone) ' : '')
+                + (li.classList.contains('other') ? li.querySelector('.msg-author').textContent
                     : li.classList.contains('sent') ? 'you' : 'server')
                 + (li.dataset.status === 'delivered' ? '' : ' [' + li.dataset.status + ']')
                 + ': ' + li.querySelector('.msg-text').textContent);
@@ -621,7 +625,7 @@ class BrowserUiIT {
     }
 
     @Test
-    void redisRestartedEmptySaysTheHistoryIsIncompleteShowsWhatRedisHasAndChatGoesOn() {
+    void redisRestartedEmptySaysItLostTheHistoryAndKeepsWhatWasShownAboveADividerWithTheUnstoredMessage() {
         RedisServerProcess redis = SharedRedis.get();
         choosePersistence("Redis");
         String id = "lost-" + unique;
@@ -632,23 +636,114 @@ class BrowserUiIT {
         awaitHistoryReads(id, 1);
         String oldEpoch = service.get("api/sessions/" + id + "/messages/").json().getString("epoch");
         awaitResumePoint(id, oldEpoch + "/2");
+        String lost = "Redis lost this session's history (it restarted without persistence)";
+        String divider = "--- " + lost + ". The messages above are no longer in Redis.";
         try {
-            redis.restart(); // nothing saved: it comes back empty, and the server tells its clients (sync reset)
+            redis.kill();
+            send("while redis is down");
+            awaitChat("you: soon forgotten", "server: Message #1: soon forgotten",
+                    "you: while redis is down", "server: Message #2: while redis is down");
+            redis.launch(); // nothing saved: it comes back empty, and the server tells its clients (sync reset)
+            awaitChat("(gone) you: soon forgotten", "(gone) server: Message #1: soon forgotten",
+                    "(gone) you: while redis is down", "(gone) server: Message #2: while redis is down", divider);
             WebElement notice = byId("chat-notice");
             browser.waitUpTo(WAIT).withMessage(() -> "notice: '" + notice.getText() + "'")
-                    .until(d -> "History incomplete — reloaded from Redis".equals(notice.getText()));
+                    .until(d -> (lost + ".").equals(notice.getText()));
+            assertEquals(List.of("not stored in Redis", "not stored in Redis"),
+                    texts(driver.findElements(By.cssSelector("#messages .msg-flag"))), "the message sent while down");
             awaitHistoryReads(id, 2);
             JsonObject api = service.get("api/sessions/" + id + "/messages/").json();
             assertEquals(0, api.getInt("count"), api::toString);
-            awaitChat(); // what the server has: nothing
+            assertEquals("never_persisted", api.getString("empty_reason"), api::toString);
             assertEquals("null/0", storedResumePoint(id), "the old epoch is forgotten");
-            browser.screenshot("12-history-incomplete");
+            browser.waitUpTo(WAIT).until(d -> "Connected".equals(byId("chat-state-text").getText()));
+            browser.screenshot("30-redis-lost-history");
 
             send("after the restart");
-            awaitChat("you: after the restart", "server: Message #1: after the restart");
+            awaitChat("(gone) you: soon forgotten", "(gone) server: Message #1: soon forgotten",
+                    "(gone) you: while redis is down", "(gone) server: Message #2: while redis is down", divider,
+                    "you: after the restart", "server: Message #1: after the restart");
             String newEpoch = service.get("api/sessions/" + id + "/messages/").json().getString("epoch");
             assertNotEquals(oldEpoch, newEpoch);
             awaitResumePoint(id, newEpoch + "/2");
+        } finally {
+            if (!redis.isRunning()) {
+                redis.launch();
+            }
+        }
+    }
+
+    @Test
+    void aTtlRunningOutWhileTheChatIsOpenSaysTheSessionExpiredAfterItsTtl() {
+        // an instance of its own whose sessions live 5 seconds, as an operator sets REDIS_SESSION_TTL
+        try (PayaraMicroProcess shortLived = PayaraMicroProcess.start(Map.of(
+                "CHANNEL_REDIS_URL", SharedRedis.get().url(), "REDIS_SESSION_TTL", "5"))) {
+            String root = shortLived.root().toString();
+            driver.get(root + "icon.svg");
+            driver.executeScript("localStorage.clear()");
+            driver.get(root);
+            awaitApp();
+            choosePersistence("Redis");
+            await(d -> byId("persistence-detail").getText().contains("TTL: 5 s"));
+            String id = "ttl-" + unique;
+            addSession(id);
+            awaitConnected(id);
+            send("short-lived");
+            awaitChat("you: short-lived", "server: Message #1: short-lived");
+
+            String expired = "This session expired after 5 seconds without messages";
+            awaitChat("(gone) you: short-lived", "(gone) server: Message #1: short-lived",
+                    "--- " + expired + ". The messages above are no longer in Redis.");
+            assertEquals(expired + ".", byId("chat-notice").getText());
+            assertEquals("TTL expired", driver.findElement(card(id)).findElement(By.cssSelector(".ttl")).getText());
+            browser.screenshot("31-session-expired");
+
+            send("a new start");
+            awaitChat("(gone) you: short-lived", "(gone) server: Message #1: short-lived",
+                    "--- " + expired + ". The messages above are no longer in Redis.",
+                    "you: a new start", "server: Message #1: a new start");
+            assertTrue(secondsLeft(driver.findElement(card(id)).findElement(By.cssSelector(".ttl")).getText()) >= 0,
+                    "the card counts down again");
+            driver.get(app); // away before the instance stops
+        } finally {
+            driver.get(app);
+        }
+    }
+
+    @Test
+    void aReloadWhileRedisIsDownSaysTheHistoryCannotBeLoadedAndShowsTheFeedInterrupted() {
+        RedisServerProcess redis = SharedRedis.get();
+        choosePersistence("Redis");
+        String id = "reload-down-" + unique;
+        addSession(id);
+        awaitConnected(id);
+        send("before the outage");
+        awaitChat("you: before the outage", "server: Message #1: before the outage");
+        awaitHistoryReads(id, 1);
+        try {
+            redis.kill();
+            driver.navigate().refresh();
+            await(d -> "down".equals(byId("redis-status").getAttribute("data-state")));
+            await(textToBe(By.id("chat-title"), id));
+            WebElement state = byId("chat-state-text");
+            browser.waitUpTo(WAIT).withMessage(() -> "chat state: " + state.getText())
+                    .until(d -> "Connected · Redis down: live updates interrupted".equals(state.getText()));
+            assertEquals("interrupted", byId("chat-state").getAttribute("data-sync"));
+            WebElement notice = byId("chat-notice");
+            browser.waitUpTo(WAIT).withMessage(() -> "notice: '" + notice.getText() + "'")
+                    .until(d -> "Redis is down: history cannot be loaded; it loads when Redis is back.".equals(notice.getText()));
+            assertEquals(List.of(), chatLog());
+            assertEquals("\"Redis is down: history cannot be loaded\"", driver.executeScript(
+                    "return getComputedStyle(document.getElementById('messages'), '::before').content"));
+            browser.screenshot("32-reload-while-redis-down");
+
+            redis.launch(); // back, but empty: the history this page would have loaded is gone, and it says so
+            browser.waitUpTo(WAIT).withMessage(() -> "notice: '" + notice.getText() + "'")
+                    .until(d -> "Redis lost this session's history (it restarted without persistence).".equals(notice.getText()));
+            browser.waitUpTo(Duration.ofSeconds(20)).withMessage(() -> "chat state: " + state.getText())
+                    .until(d -> "Connected".equals(state.getText()));
+            assertEquals("\"No messages yet. Type below and press Enter.\"", driver.executeScript(
+                    "return getComputedStyle(document.getElementById('messages'), '::before').content"));
         } finally {
             if (!redis.isRunning()) {
                 redis.launch();
