@@ -7,7 +7,9 @@ import { fetchRedisStatus, fetchSessionMessages } from './api.js';
 import { withAuthors } from './conversation.js';
 import { ChatProtocol, authorSecret, clientIdSource, serverLimits } from './protocol.js';
 import { RedisStatusPoller } from './redis-status.js';
-import { newSession, persistenceScopeNote, restoreSession, ttlState } from './sessions.js';
+import {
+    historyLossText, newSession, persistenceScopeNote, restoreSession, spokenDuration, ttlState,
+} from './sessions.js';
 import { ChatSocket } from './socket.js';
 import * as store from './store.js';
 import { changedParts, mergeSessions } from './tabsync.js';
@@ -33,6 +35,8 @@ const chats = new Map();
 let active = null;
 /** The card removed last, while it can still be put back: {session, index, chat, messages, wasActive, timer}. */
 let removed = null;
+/** The cards whose 🔄 panel is open: id -> {state: panelState() when it was fetched, busy: a fetch is out}. */
+const panels = new Map();
 
 const findSession = (id) => sessions.find((s) => s.id === id);
 
@@ -58,6 +62,7 @@ const sessionList = new SessionListView({
     onSelect: (id) => selectSession(id),
     onRefresh: (id) => refreshFromRedis(id),
     onRemove: (id) => removeSession(id),
+    onCloseResult: (id) => closePanel(id),
 });
 const chatView = new ChatView({ onSend: sendMessage });
 const addForm = new AddSessionForm({ onAdd: addSession });
@@ -129,6 +134,7 @@ function run(chat, effects) {
     if (once.has('render')) {
         render(chat);
     }
+    updatePanels();
 }
 
 // ---------------------------------------------------------------- settings
@@ -343,14 +349,23 @@ async function loadHistory(chat, ticket) {
     }
 }
 
-/** The card's 🔄: shows what Redis holds, and takes it into the conversation too. */
-async function refreshFromRedis(id) {
+/**
+ * The card's 🔄: shows what Redis holds, and takes it into the conversation too. The panel stays open (until
+ * closed) and is fetched again, quietly, whenever what it describes changes (see updatePanels).
+ */
+async function refreshFromRedis(id, { quiet = false } = {}) {
     const session = findSession(id);
     if (!session) {
         return;
     }
     const chat = chatOf(session);
-    sessionList.setRedisResult(id, { kind: 'loading' });
+    const panel = { state: panelState(session), busy: true };
+    panels.set(id, panel);
+    const showing = () => panels.get(id) === panel; // not closed, nor fetched again meanwhile
+    if (!quiet) {
+        sessionList.setRedisResult(id, { kind: 'loading' });
+    }
+    const hadHistory = Boolean(session.epoch);
     const ticket = chat.startHistoryRead();
     showBusy(chat);
     try {
@@ -358,28 +373,75 @@ async function refreshFromRedis(id) {
         if (!findSession(id)) {
             return; // removed meanwhile
         }
+        let shown = null;
         if (result.ok) {
             if (result.messages.length > 0) {
                 const messages = withAuthors(result.messages, chat.ownConnectionIds);
-                sessionList.setRedisResult(id, { kind: 'messages', messages, count: messages.length });
+                shown = { kind: 'messages', messages, count: messages.length };
             } else {
-                sessionList.setRedisResult(id, { kind: 'empty', reason: result.emptyReason ?? 'never_persisted' });
+                shown = { kind: 'empty', ...emptyCause(chat, result.emptyReason ?? 'never_persisted', hadHistory) };
             }
             const latest = chat.isLatestHistoryRead(ticket) && chats.get(id) === chat;
             run(chat, latest ? chat.applyHistory(result, ticket.mark) : chat.ttlFromHistory(result));
         } else if (result.status === 503) {
-            sessionList.setRedisResult(id, { kind: 'error', reason: 'redis_down' });
+            shown = { kind: 'error', reason: 'redis_down' };
+            panel.state = panelState(session, false); // fetched again once the status says Redis is up
             redisStatus.poll();
         } else if (result.status === 401 || result.status === 403) {
-            sessionList.setRedisResult(id, { kind: 'error', error: `access token: ${result.error}` });
+            shown = { kind: 'error', error: `access token: ${result.error}` };
             accessForm.ask(result.error);
         } else {
-            sessionList.setRedisResult(id, { kind: 'error', error: result.error });
+            shown = { kind: 'error', error: result.error };
+        }
+        if (showing()) {
+            sessionList.setRedisResult(id, shown, { quiet });
         }
     } finally {
         chat.endHistoryRead();
         showBusy(chat);
+        panel.busy = false;
+        if (showing()) {
+            updatePanels(); // what changed while it was out is fetched once more
+        }
     }
+}
+
+/**
+ * Why Redis holds no messages for a Redis card, as its panel says it: {reason, cause?}. The server's empty_reason,
+ * unless this page knows better: "never persisted" for a session whose history this page followed means Redis lost
+ * it; "expired" comes with the TTL it ran out after.
+ */
+function emptyCause(chat, reason, hadHistory) {
+    if (reason === 'never_persisted' && (hadHistory || chat.loss?.cause === 'lost')) {
+        return { reason: 'lost', cause: historyLossText('lost', { restarted: chat.loss?.restarted ?? chat.sawRedisDown }) };
+    }
+    if (reason === 'expired' && redisStatus.defaultTtl) {
+        return { reason, cause: `TTL expired (${spokenDuration(redisStatus.defaultTtl)} without messages)` };
+    }
+    return { reason };
+}
+
+/** What a card's 🔄 panel describes: when it changes (a message, a reset, the TTL, Redis up or down) it is fetched again. */
+function panelState(session, redisConnected = redisStatus.connected) {
+    const expired = ttlState(session, Date.now(), redisStatus.defaultTtl).state === 'expired';
+    return [session.epoch, session.lastSeq, expired, redisConnected].join('|');
+}
+
+/** Open panels whose card changed since they were fetched are fetched again, so none contradicts its card. */
+function updatePanels() {
+    for (const [id, panel] of panels) {
+        const session = findSession(id);
+        if (!session) {
+            panels.delete(id);
+        } else if (!panel.busy && panel.state !== panelState(session)) {
+            refreshFromRedis(id, { quiet: true });
+        }
+    }
+}
+
+function closePanel(id) {
+    panels.delete(id);
+    sessionList.hideRedisResult(id);
 }
 
 // ---------------------------------------------------------------- Redis health
@@ -392,6 +454,7 @@ function showRedisStatus(status) {
         run(active.chat, active.chat.redisDown());
     }
     renderPersistenceHint(settings.sessionPersistenceType, redisStatus.defaultTtl);
+    updatePanels();
 }
 
 document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && redisStatus.poll());
@@ -428,6 +491,7 @@ function tick() {
     if (active) {
         run(active.chat, active.chat.ttlRanOut()); // the open chat says when its history expired
     }
+    updatePanels();
 }
 
 renderRedisStatus(null);

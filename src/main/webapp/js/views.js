@@ -11,9 +11,12 @@ const PERSISTENCE_NOTES = Object.freeze({
     none: 'messages not kept',
 });
 
-/** Likely causes for an empty history, as the persistence guide lists them. */
+/**
+ * Likely causes for an empty history, as the persistence guide lists them. A Redis card's panel names its own
+ * cause instead where the page knows better (app.js: the history it followed was lost, or expired after the TTL).
+ */
 export const EMPTY_REASONS = Object.freeze({
-    never_persisted: 'persistence not Redis or no messages sent',
+    never_persisted: 'no messages sent with Redis persistence in this session',
     expired: 'TTL expired',
     none_in_range: 'no messages in the requested range',
     redis_down: 'Redis down',
@@ -179,7 +182,7 @@ export class SessionListView {
     #cards = new Map();
     #handlers;
 
-    /** handlers: {onSelect(id), onRefresh(id), onRemove(id)} */
+    /** handlers: {onSelect(id), onRefresh(id), onRemove(id), onCloseResult(id)} */
     constructor(handlers) {
         this.#handlers = handlers;
     }
@@ -259,10 +262,11 @@ export class SessionListView {
      * What a 🔄 refresh found, one of
      *  {kind: 'loading'}
      *  {kind: 'messages', messages, count}
-     *  {kind: 'empty', reason}            reason: a key of EMPTY_REASONS (or unknown)
+     *  {kind: 'empty', reason, cause}     reason: a key of EMPTY_REASONS (or unknown); cause: words that replace its own
      *  {kind: 'error', reason, error}     reason 'redis_down' for HTTP 503
+     * quiet: the panel is brought up to date by itself, not by the user (the page does not scroll to it).
      */
-    setRedisResult(id, result) {
+    setRedisResult(id, result, { quiet = false } = {}) {
         const card = this.#cards.get(id);
         if (!card?.result) {
             return;
@@ -276,7 +280,14 @@ export class SessionListView {
             box.replaceChildren(el('p', { className: 'result-line muted', text: 'Fetching messages from Redis…' }));
             return;
         }
-        const fetchedAt = el('span', { className: 'result-time', text: `fetched ${formatTime(Date.now())}` });
+        const close = el('button', {
+            className: 'icon-button small close-result',
+            text: '✕',
+            attrs: { type: 'button', title: 'Close', 'aria-label': `Close what Redis holds for ${id}` },
+        });
+        close.addEventListener('click', () => this.#handlers.onCloseResult(id));
+        const fetchedAt = el('span', { className: 'result-time', text: `fetched ${formatTime(Date.now())}` }, close);
+        const reveal = () => !quiet && box.scrollIntoView({ block: 'nearest' });
         if (result.kind === 'messages') {
             const noun = result.count === 1 ? 'message' : 'messages';
             box.replaceChildren(
@@ -289,17 +300,27 @@ export class SessionListView {
                         el('span', { className: 'who', text: author.label, attrs: { title: AUTHOR_TITLES[author.kind] } }),
                         el('span', { className: 'redis-msg-text', text: m.content }));
                 })));
-            box.scrollIntoView({ block: 'nearest' });
+            reveal();
             return;
         }
-        const cause = EMPTY_REASONS[result.reason] ?? result.error ?? 'unknown';
+        const cause = result.cause ?? EMPTY_REASONS[result.reason] ?? result.error ?? 'unknown';
         const title = result.kind === 'empty' ? 'Redis holds no messages for this session.'
             : 'Could not read the history from Redis.';
         box.replaceChildren(
             el('p', { className: `result-line result-${result.kind}` },
                 el('strong', { text: title }), fetchedAt),
             el('p', { className: 'result-cause' }, 'Likely cause: ', el('span', { className: 'cause', text: cause })));
-        box.scrollIntoView({ block: 'nearest' });
+        reveal();
+    }
+
+    /** The 🔄 panel goes (closed, or what it said no longer holds). */
+    hideRedisResult(id) {
+        const card = this.#cards.get(id);
+        if (card?.result) {
+            card.result.hidden = true;
+            card.result.replaceChildren();
+            card.refresh.setAttribute('aria-busy', 'false');
+        }
     }
 
     #createCard(session) {

@@ -445,7 +445,7 @@ class BrowserUiIT {
         WebElement neverResult = await(visibilityOfElementLocated(resultOf(never, "empty")));
         assertEquals("never_persisted", neverResult.getAttribute("data-reason"));
         assertTrue(neverResult.getText().contains("Redis holds no messages for this session."), neverResult.getText());
-        assertTrue(neverResult.getText().contains("Likely cause: persistence not Redis or no messages sent"),
+        assertTrue(neverResult.getText().contains("Likely cause: no messages sent with Redis persistence in this session"),
                 neverResult.getText());
 
         String expired = "expired-" + unique;
@@ -674,7 +674,7 @@ class BrowserUiIT {
     }
 
     @Test
-    void aTtlRunningOutWhileTheChatIsOpenSaysTheSessionExpiredAfterItsTtl() {
+    void aTtlRunningOutWhileTheChatIsOpenSaysTheSessionExpiredAfterItsTtlAndTheRefreshPanelFollows() {
         // an instance of its own whose sessions live 5 seconds, as an operator sets REDIS_SESSION_TTL
         try (PayaraMicroProcess shortLived = PayaraMicroProcess.start(Map.of(
                 "CHANNEL_REDIS_URL", SharedRedis.get().url(), "REDIS_SESSION_TTL", "5"))) {
@@ -690,18 +690,26 @@ class BrowserUiIT {
             awaitConnected(id);
             send("short-lived");
             awaitChat("you: short-lived", "server: Message #1: short-lived");
+            driver.findElement(card(id)).findElement(By.cssSelector(".refresh")).click();
+            WebElement panel = await(visibilityOfElementLocated(resultOf(id, "messages")));
+            assertTrue(panel.getText().contains("Redis holds 2 messages"), panel.getText());
 
             String expired = "This session expired after 5 seconds without messages";
             awaitChat("(gone) you: short-lived", "(gone) server: Message #1: short-lived",
                     "--- " + expired + ". The messages above are no longer in Redis.");
             assertEquals(expired + ".", byId("chat-notice").getText());
             assertEquals("TTL expired", driver.findElement(card(id)).findElement(By.cssSelector(".ttl")).getText());
+            // the panel said "Redis holds 2 messages": it is fetched again and says why it holds none now
+            WebElement emptied = await(visibilityOfElementLocated(resultOf(id, "empty")));
+            assertTrue(emptied.getText().contains("Likely cause: TTL expired (5 seconds without messages)"), emptied.getText());
             browser.screenshot("31-session-expired");
 
             send("a new start");
             awaitChat("(gone) you: short-lived", "(gone) server: Message #1: short-lived",
                     "--- " + expired + ". The messages above are no longer in Redis.",
                     "you: a new start", "server: Message #1: a new start");
+            WebElement refilled = await(visibilityOfElementLocated(resultOf(id, "messages")));
+            assertTrue(refilled.getText().contains("Redis holds 2 messages"), refilled.getText());
             assertTrue(secondsLeft(driver.findElement(card(id)).findElement(By.cssSelector(".ttl")).getText()) >= 0,
                     "the card counts down again");
             driver.get(app); // away before the instance stops
@@ -749,6 +757,46 @@ class BrowserUiIT {
                 redis.launch();
             }
         }
+    }
+
+    @Test
+    void aRefreshPanelIsFetchedAgainWhenRedisGoesDownComesBackEmptyOrGetsMessagesAndCanBeClosed() {
+        RedisServerProcess redis = SharedRedis.get();
+        choosePersistence("Redis");
+        String id = "panel-" + unique;
+        addSession(id);
+        awaitConnected(id);
+        send("kept");
+        awaitChat("you: kept", "server: Message #1: kept");
+        driver.findElement(card(id)).findElement(By.cssSelector(".refresh")).click();
+        WebElement panel = await(visibilityOfElementLocated(resultOf(id, "messages")));
+        assertTrue(panel.getText().contains("Redis holds 2 messages"), panel.getText());
+        try {
+            redis.kill(); // the panel can no longer say what Redis holds
+            WebElement down = await(visibilityOfElementLocated(resultOf(id, "error")));
+            assertTrue(down.getText().contains("Likely cause: Redis down"), down.getText());
+            redis.launch(); // back without the session's data: the panel says Redis lost it, not "persistence not Redis"
+            WebElement empty = await(visibilityOfElementLocated(resultOf(id, "empty")));
+            assertEquals("lost", empty.getAttribute("data-reason"));
+            assertTrue(empty.getText().contains(
+                    "Likely cause: Redis lost this session's history (it restarted without persistence)"), empty.getText());
+        } finally {
+            if (!redis.isRunning()) {
+                redis.launch();
+            }
+        }
+        send("one more");
+        WebElement refilled = await(visibilityOfElementLocated(resultOf(id, "messages")));
+        assertTrue(refilled.getText().contains("Redis holds 2 messages"), refilled.getText());
+        browser.screenshot("33-refresh-panel-follows-the-card");
+        driver.findElement(card(id)).findElement(By.cssSelector(".close-result")).click();
+        await(invisibilityOfElementLocated(By.cssSelector("#sessions li.card[data-session-id='" + id + "'] .redis-result")));
+        send("after closing");
+        awaitChat("(gone) you: kept", "(gone) server: Message #1: kept",
+                "--- Redis lost this session's history (it restarted without persistence). The messages above are no longer in Redis.",
+                "you: one more", "server: Message #1: one more", "you: after closing", "server: Message #2: after closing");
+        assertFalse(driver.findElement(card(id)).findElement(By.cssSelector(".redis-result")).isDisplayed(),
+                "a closed panel stays closed");
     }
 
     @Test
