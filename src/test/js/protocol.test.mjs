@@ -815,3 +815,18 @@ describe('a history Redis no longer holds', () => {
         assert.equal(chat.sawRedisDown, false, 'resumed: the history outlived it');
     });
 });
+
+test('a history answer older than frames of the new history does not call that history lost', () => {
+    const { chat, session } = protocol({ session: card({ epoch: 'e1', lastSeq: 0 }) });
+    chat.conversation.loaded = true;
+    connect(chat, { recovered: true });
+    chat.receive(stored(1, 'a'));
+    chat.receive({ type: 'sync', sessionId: 's1', state: 'interrupted' });
+    const reset = chat.receive({ type: 'sync', sessionId: 's1', state: 'reset', recovered: false, epoch: null, lastSeq: 0 });
+    chat.receive(stored(1, 'new', { epoch: 'e2' })); // someone wrote before the read came back
+    const out = answer(chat, reset, history([], { epoch: null, lastSeq: 0, emptyReason: 'never_persisted', ttlRemaining: null }));
+    assert.ok(has(out, 'readHistory'), 'read again');
+    assert.equal(session.epoch, 'e2');
+    assert.deepEqual(lines(chat), ['(gone) you: a', '--- Redis lost this session\'s history (it restarted without persistence). '
+        + 'The messages above are no longer in Redis.', 'you: new']);
+});

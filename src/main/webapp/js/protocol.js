@@ -519,6 +519,11 @@ export class ChatProtocol {
         const incompleteBy = this.#incompleteBy;
         this.historyDown = false;
         if (session.epoch && epoch !== session.epoch) {
+            if (conversation.all().some((m) => m.arrival > mark && m.epoch === session.epoch)) {
+                // frames of the session's history came after this read went out: the answer is older than they are
+                return [...(cause ? this.#confirmLoss(cause) : []), RENDER,
+                    ...(conversation.incomplete ? [this.#readHistory()] : [])];
+            }
             if (!conversation.incomplete && epoch !== null) {
                 // another history than the one this chat follows: its socket says what happened (a reset frame, or
                 // recovered:false on the next connect), and then it is replaced
