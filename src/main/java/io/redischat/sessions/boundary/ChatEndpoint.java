@@ -6,7 +6,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.OnClose;
@@ -17,8 +16,6 @@ import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.PathParam;
 import jakarta.websocket.server.ServerEndpoint;
-
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 import io.redischat.ops.control.ChatMetrics;
 import io.redischat.ops.control.LogText;
@@ -49,36 +46,19 @@ import io.redischat.sessions.entity.ResumePoint;
  * README. With access control on, the socket is admitted once its token is: from the handshake's
  * {@code Authorization} header, or from its first frame.
  */
-@ServerEndpoint("/ws/{session_id}")
+@ServerEndpoint(value = "/ws/{session_id}", configurator = ChatEndpointConfigurator.class)
 public class ChatEndpoint {
 
     private static final Logger LOG = Logger.getLogger(ChatEndpoint.class.getName());
 
-    @Inject
-    @ConfigProperties
-    ChatLimits limits;
-
-    @Inject
-    ConnectionLimits connections;
-
-    @Inject
-    ConnectionWatch watch;
-
-    @Inject
-    MessageIntake intake;
-
-    @Inject
-    ChatMetrics metrics;
-
-    @Inject
-    @ConfigProperties
-    AuthSettings auth;
-
-    @Inject
-    TokenVerifier tokens;
-
-    @Inject
-    OutboundFrames frames;
+    private final ChatLimits limits;
+    private final ConnectionLimits connections;
+    private final ConnectionWatch watch;
+    private final MessageIntake intake;
+    private final ChatMetrics metrics;
+    private final AuthSettings auth;
+    private final TokenVerifier tokens;
+    private final OutboundFrames frames;
 
     private ChatConnection connection;
     /** What the handshake asked for, while the socket still has to send its token. */
@@ -87,6 +67,17 @@ public class ChatEndpoint {
     /** What a handshake asked for: the session, persistence, the resume point, and who the client is. */
     private record Handshake(String sessionId, boolean persistence, ResumePoint resume, String author,
                              String client) {
+    }
+
+    ChatEndpoint(SocketServices services) {
+        this.limits = services.limits();
+        this.connections = services.connections();
+        this.watch = services.watch();
+        this.intake = services.intake();
+        this.metrics = services.metrics();
+        this.auth = services.auth();
+        this.tokens = services.tokens();
+        this.frames = services.frames();
     }
 
     @OnOpen
