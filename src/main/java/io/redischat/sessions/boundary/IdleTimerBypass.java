@@ -62,6 +62,37 @@ final class IdleTimerBypass {
         }
     }
 
+    /**
+     * Gives the container's sessions this scheduler from their start: Tyrus arms the idle timer once in each
+     * session's constructor too, before {@link #apply} can reach the session, on the scheduler the container hands
+     * out (a fifth of a handshake's CPU samples, capturing the request context). Where the container is not Tyrus'
+     * (no such field), nothing changes and {@link #apply} still covers the message path.
+     *
+     * @return whether the container hands out this scheduler now
+     */
+    static boolean applyToContainer(Object container) {
+        for (Class<?> type = container == null ? null : container.getClass(); type != null;
+             type = type.getSuperclass()) {
+            if (!type.getName().equals("org.glassfish.tyrus.core.BaseContainer")) {
+                continue;
+            }
+            try {
+                Field field = type.getDeclaredField("managedScheduledExecutorService");
+                if (field.getType() != ScheduledExecutorService.class) {
+                    return false;
+                }
+                field.setAccessible(true);
+                field.set(container, SCHEDULER);
+                LOG.info("the WebSocket container's sessions start on redis-chat's timer");
+                return true;
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                LOG.log(Level.INFO, "the WebSocket container keeps its own scheduler", e);
+                return false;
+            }
+        }
+        return false;
+    }
+
     private static Field find(Class<?> type) {
         if (!type.getName().equals("org.glassfish.tyrus.core.TyrusSession")) {
             return null;
