@@ -41,7 +41,7 @@ import io.redischat.sessions.entity.HistoryQuery;
 import io.redischat.sessions.entity.ResumePoint;
 
 /**
- * {@code ws://host/chat/ws/{session_id}?redis_persistence=true[&author_secret=...]}: one client in one chat
+ * {@code ws://host/chat/ws/{session_id}?redis_persistence=true[&author_secret=...][&n=...]}: one client in one chat
  * session. Translates WebSocket events into {@link MessageIntake} calls; the frames it sends are documented in the
  * README. With access control on, the socket is admitted once its token is: from the handshake's
  * {@code Authorization} header, or from its first frame.
@@ -64,9 +64,12 @@ public class ChatEndpoint {
     /** What the handshake asked for, while the socket still has to send its token. */
     private Handshake pending;
 
-    /** What a handshake asked for: the session, persistence, the resume point, and who the client is. */
-    private record Handshake(String sessionId, boolean persistence, ResumePoint resume, String author,
-                             String client) {
+    /**
+     * What a handshake asked for: the session, persistence, the resume point, the last {@code Message #N} the client
+     * saw (unpersisted sessions continue after it), and who the client is.
+     */
+    private record Handshake(String sessionId, boolean persistence, ResumePoint resume, long lastNumber,
+                             String author, String client) {
     }
 
     ChatEndpoint(SocketServices services) {
@@ -93,9 +96,11 @@ public class ChatEndpoint {
             return;
         }
         ResumePoint resume;
+        long lastNumber;
         String author;
         try {
             resume = resumePoint(socket);
+            lastNumber = lastNumber(first(socket, "n"));
             author = author(socket);
         } catch (IllegalArgumentException e) {
             refuse(socket, CloseCodes.VIOLATED_POLICY, "invalid_parameter", e.getMessage());
@@ -104,7 +109,7 @@ public class ChatEndpoint {
         // the container closes with 1009 beyond this
         socket.setMaxTextMessageBufferSize(limits.maxMessageBytes);
         String client = first(socket, ClientAddressFilter.PARAMETER);
-        var handshake = new Handshake(sessionId, persistence, resume, author, client == null ? "unknown" : client);
+        var handshake = new Handshake(sessionId, persistence, resume, lastNumber, author, client == null ? "unknown" : client);
         if (!tokens.enabled()) {
             start(socket, handshake, null);
         } else if (socket.getUserPrincipal() instanceof Caller caller) {
@@ -169,12 +174,16 @@ public class ChatEndpoint {
             return;
         }
         connection = opened;
+        if (!handshake.persistence()) {
+            // with persistence N is the session's, in Redis; here it is what the client says it reached
+            connection.continueNumberingAfter(handshake.lastNumber());
+        }
         // no container idle timer (Tyrus re-arms it on every frame): the watch's pings find idle and dead sockets
         socket.setMaxIdleTimeout(0);
         if (caller != null) {
             watch.expireAt(connection, caller.validUntil());
         }
-        intake.open(connection, handshake.resume(), limits.maxMessageBytes);
+        intake.open(connection, handshake.resume());
         LOG.info(() -> "ws connect session=" + handshake.sessionId() + " socket=" + socket.getId() + " "
                 + opened.logText() + " persistence=" + handshake.persistence());
     }
@@ -224,9 +233,10 @@ public class ChatEndpoint {
         }
         if (!connection.tryAcquireMessage(limits.maxMessagesPerSecond)) {
             metrics.rejected("rate_limited");
+            // dropped unparsed; only its clientId is read, so the client knows which one to send again
             intake.reject(connection, ErrorCode.RATE_LIMITED,
                     "more than " + limits.maxMessagesPerSecond + " messages a second: this one was dropped, send it again",
-                    null);
+                    InboundFrames.clientIdOf(frame));
             return;
         }
         try {
@@ -299,6 +309,27 @@ public class ChatEndpoint {
             throw new IllegalArgumentException("epoch must be the epoch the server sent");
         }
         return new ResumePoint(seq, epoch == null || epoch.isEmpty() ? null : epoch);
+    }
+
+    /**
+     * {@code n}: the last {@code Message #N} the client saw in this session (it keeps them; the server does not
+     * without persistence), so an unpersisted socket numbers its replies from {@code n + 1}. 0 when absent.
+     */
+    static long lastNumber(String n) {
+        if (n == null || n.isEmpty()) {
+            return 0;
+        }
+        long number;
+        try {
+            number = Long.parseLong(n);
+        } catch (NumberFormatException e) {
+            number = -1;
+        }
+        if (number < 0 || number > HistoryQuery.MAX_SEQ) {
+            throw new IllegalArgumentException("n must be the last Message #N seen: a whole number from 0 to "
+                    + HistoryQuery.MAX_SEQ);
+        }
+        return number;
     }
 
     /**

@@ -170,6 +170,11 @@ public final class ChatConnection {
         return messageNumber.incrementAndGet();
     }
 
+    /** Numbers this socket's unstored replies from {@code lastNumber + 1}: the client saw up to it before. */
+    public void continueNumberingAfter(long lastNumber) {
+        messageNumber.accumulateAndGet(lastNumber, Math::max);
+    }
+
     /** Remembers the N Redis gave, so a message Redis cannot store is numbered after it. */
     void observeStoredNumber(long number) {
         messageNumber.accumulateAndGet(number, Math::max);

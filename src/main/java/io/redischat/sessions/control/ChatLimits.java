@@ -5,6 +5,8 @@ import jakarta.enterprise.context.Dependent;
 import org.eclipse.microprofile.config.inject.ConfigProperties;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import io.redischat.sessions.entity.SendLimits;
+
 /**
  * What one client and one instance may use ({@code chat.*}): message size, send buffer, rate, pending writes,
  * connections; and the threads that deliver. The defaults here are the only ones.
@@ -82,4 +84,10 @@ public class ChatLimits {
     /** A socket that sent nothing, not even a pong, for a ping interval and this long is closed. */
     @ConfigProperty(name = "websocket.pong-timeout-ms", defaultValue = "10000")
     public long pongTimeoutMs;
+
+    /** What a client may send on a socket, as {@code connected} announces it (bursts are as large as the rate). */
+    public SendLimits sendLimits() {
+        int perSecond = Math.max(0, maxMessagesPerSecond);
+        return new SendLimits(perSecond, perSecond, maxPendingWrites, maxPendingBytes, maxMessageBytes);
+    }
 }

@@ -7,6 +7,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.spi.JsonProvider;
+import jakarta.json.stream.JsonParser;
 import jakarta.json.stream.JsonParsingException;
 
 import io.redischat.sessions.entity.ErrorCode;
@@ -98,6 +99,42 @@ public final class InboundFrames {
             throw new Rejected(ErrorCode.INVALID_MESSAGE, "an auth frame needs a string \"token\"");
         }
         return token.getString();
+    }
+
+    /**
+     * The valid {@code clientId} of a JSON message frame, read without building it: for a frame refused before it is
+     * parsed (over the rate limit), so the refusal can name the message. Reads only up to the top level's
+     * {@code clientId} (the UI sends it first), never more than the frame; null for plain text, no or an invalid
+     * clientId, or JSON that breaks before it.
+     */
+    public static String clientIdOf(String frame) {
+        if (frame == null || !frame.stripLeading().startsWith("{") || !frame.contains("\"clientId\"")) {
+            return null;
+        }
+        try (JsonParser parser = JSON.createParser(new StringReader(frame))) {
+            int depth = 0;
+            while (parser.hasNext()) {
+                JsonParser.Event event = parser.next();
+                switch (event) {
+                    case START_OBJECT, START_ARRAY -> depth++;
+                    case END_OBJECT, END_ARRAY -> depth--;
+                    case KEY_NAME -> {
+                        if (depth == 1 && parser.getString().equals("clientId")) {
+                            if (parser.next() != JsonParser.Event.VALUE_STRING) {
+                                return null;
+                            }
+                            String id = parser.getString();
+                            return CLIENT_ID.matcher(id).matches() ? id : null;
+                        }
+                    }
+                    default -> {
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            return null;
+        }
+        return null;
     }
 
     private static InboundMessage parseJson(String frame) throws Rejected {

@@ -18,6 +18,7 @@ import io.redischat.sessions.entity.ExchangeRequest;
 import io.redischat.sessions.entity.InboundMessage;
 import io.redischat.sessions.entity.MessageFrame;
 import io.redischat.sessions.entity.ResumePoint;
+import io.redischat.sessions.entity.SendLimits;
 
 /**
  * What a connection sends: a message on a persisted connection is stored (in the order the client sent them) and
@@ -52,11 +53,12 @@ public class MessageIntake {
     ChatMetrics metrics;
 
     /** Starts the connection's life in its session: persisted ones through the feed, others at once. */
-    public void open(ChatConnection connection, ResumePoint resume, int maxMessageBytes) {
+    public void open(ChatConnection connection, ResumePoint resume) {
+        SendLimits sendLimits = limits.sendLimits();
         if (connection.persistent()) {
-            feeds.join(connection, resume, maxMessageBytes);
+            feeds.join(connection, resume, sendLimits);
         } else {
-            connection.sendConnected(frames.toJson(ConnectedFrame.unpersisted(connection.sessionId(), maxMessageBytes,
+            connection.sendConnected(frames.toJson(ConnectedFrame.unpersisted(connection.sessionId(), sendLimits,
                     live.instanceId(), connection.connectionId(), connection.subject())));
         }
     }

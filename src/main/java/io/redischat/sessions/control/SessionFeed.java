@@ -13,6 +13,7 @@ import io.redischat.sessions.entity.ConnectedFrame;
 import io.redischat.sessions.entity.HistoryQuery;
 import io.redischat.sessions.entity.MessageFrame;
 import io.redischat.sessions.entity.ResumePoint;
+import io.redischat.sessions.entity.SendLimits;
 import io.redischat.sessions.entity.SessionHistory;
 import io.redischat.sessions.entity.StoredExchange;
 import io.redischat.sessions.entity.StreamPosition;
@@ -162,12 +163,12 @@ final class SessionFeed implements LiveExchanges.Listener {
      * Adds the connection at the place the session has now (or its resume point): its place is read at once, and
      * its own writes start only after that, so whatever it sends is after its place and reaches it.
      */
-    void join(ChatConnection connection, ResumePoint resume, int maxMessageBytes) {
+    void join(ChatConnection connection, ResumePoint resume, SendLimits sendLimits) {
         var member = new Member(connection, subscribed);
         CompletionStage<Void> placed = log.read(sessionId,
                         resume == null ? HistoryQuery.metaOnly() : HistoryQuery.after(resume.since(), pacing.readBytes()))
                 .handle((history, failure) -> {
-                    tasks.execute(() -> place(member, resume, maxMessageBytes, failure == null ? history : null));
+                    tasks.execute(() -> place(member, resume, sendLimits, failure == null ? history : null));
                     return null;
                 });
         connection.writesAfter(placed);
@@ -220,7 +221,7 @@ final class SessionFeed implements LiveExchanges.Listener {
         });
     }
 
-    private void place(Member member, ResumePoint resume, int maxMessageBytes, SessionHistory history) {
+    private void place(Member member, ResumePoint resume, SendLimits sendLimits, SessionHistory history) {
         if (!member.connection.isOpen()) {
             return;
         }
@@ -231,7 +232,7 @@ final class SessionFeed implements LiveExchanges.Listener {
             member.epoch = epoch;
             connection.sendConnected(frames.toJson(ConnectedFrame.persisted(sessionId, epoch,
                     recent.isEmpty() ? null : recent.lastKey(), resume == null ? null : Boolean.FALSE,
-                    resume == null ? null : 0, maxMessageBytes, instance, connection.connectionId(),
+                    resume == null ? null : 0, sendLimits, instance, connection.connectionId(),
                     connection.subject())));
             return;
         }
@@ -251,7 +252,7 @@ final class SessionFeed implements LiveExchanges.Listener {
         member.epoch = top.epoch();
         member.seq = start;
         connection.sendConnected(frames.toJson(ConnectedFrame.persisted(sessionId, top.epoch(), top.seq(), recovered,
-                replayed, maxMessageBytes, instance, connection.connectionId(), connection.subject())));
+                replayed, sendLimits, instance, connection.connectionId(), connection.subject())));
         if (epoch == null && recent.isEmpty() && top.epoch() != null) {
             epoch = top.epoch();
             epochNews++;

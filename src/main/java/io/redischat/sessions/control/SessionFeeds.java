@@ -17,6 +17,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 import io.redischat.ops.control.ChatMetrics;
 import io.redischat.sessions.entity.ResumePoint;
+import io.redischat.sessions.entity.SendLimits;
 import io.redischat.sessions.entity.StoredExchange;
 
 /**
@@ -70,7 +71,7 @@ public class SessionFeeds {
     }
 
     /** Adds a persisted connection to its session's feed; it gets {@code connected} once its place is known. */
-    public void join(ChatConnection connection, ResumePoint resume, int maxMessageBytes) {
+    public void join(ChatConnection connection, ResumePoint resume, SendLimits sendLimits) {
         SessionFeed[] made = new SessionFeed[1];
         SessionFeed feed = feeds.compute(connection.sessionId(), (sessionId, existing) -> {
             SessionFeed joined = existing;
@@ -86,7 +87,7 @@ public class SessionFeeds {
         if (made[0] != null) {
             subscribe(made[0]);
         }
-        feed.join(connection, resume, maxMessageBytes);
+        feed.join(connection, resume, sendLimits);
     }
 
     /** Characters of recent frames all feeds keep now (a gauge for operators). */

@@ -20,6 +20,7 @@ import io.redischat.sessions.entity.ClientIdentity;
 import io.redischat.sessions.entity.ExchangeRequest;
 import io.redischat.sessions.entity.MessageFrame;
 import io.redischat.sessions.entity.ResumePoint;
+import io.redischat.sessions.entity.SendLimits;
 import io.redischat.sessions.entity.StoredExchange;
 
 /**
@@ -216,7 +217,7 @@ final class FeedHarness {
 
     private Client admit(Client client, ResumePoint resume) {
         feed.countIn();
-        feed.join(client.connection, resume, 65536);
+        feed.join(client.connection, resume, new SendLimits(20, 20, 256, 1 << 20, 65536));
         return client;
     }
 

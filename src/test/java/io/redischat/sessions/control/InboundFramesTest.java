@@ -45,4 +45,20 @@ class InboundFramesTest {
         assertEquals("\uD83D\uDE00 ok", InboundFrames.parse("{\"content\":\"\\ud83d\\ude00 ok\"}").content());
         assertEquals("\uFFFD", InboundFrames.wellFormed("\uDC00"));
     }
+
+    @Test
+    void theClientIdOfARefusedFrameIsReadWithoutParsingItAsAMessage() {
+        assertEquals("c-1", InboundFrames.clientIdOf("{\"clientId\":\"c-1\",\"content\":\"hi\"}"));
+        assertEquals("c-2", InboundFrames.clientIdOf(" {\"content\":\"x\",\"clientId\":\"c-2\"}"));
+        // found before the frame breaks: what follows the clientId is not read
+        assertEquals("c-3", InboundFrames.clientIdOf("{\"clientId\":\"c-3\",\"content\":"));
+        assertNull(InboundFrames.clientIdOf("plain text \"clientId\":\"c-4\""));
+        assertNull(InboundFrames.clientIdOf("{\"content\":\"\\\"clientId\\\":\\\"c-5\\\"\"}"));
+        assertNull(InboundFrames.clientIdOf("{\"content\":{\"clientId\":\"c-6\"}}"));
+        assertNull(InboundFrames.clientIdOf("{\"clientId\":\"not valid!\",\"content\":\"x\"}"));
+        assertNull(InboundFrames.clientIdOf("{\"clientId\":7,\"content\":\"x\"}"));
+        assertNull(InboundFrames.clientIdOf("{\"content\":\"x\"}"));
+        assertNull(InboundFrames.clientIdOf("{\"a\":".repeat(5000) + "\"clientId\""));
+        assertNull(InboundFrames.clientIdOf(null));
+    }
 }
