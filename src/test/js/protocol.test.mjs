@@ -4,8 +4,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import {
-    ChatProtocol, FALLBACK_MAX_MESSAGE_BYTES, SYNC_SETTLE_MS, authorSecret, base64url, clientIdSource, serverLimits,
+    ChatProtocol, FALLBACK_MAX_MESSAGE_BYTES, SYNC_SETTLE_MS, authorSecret, base64url, clientIdSource, lastReplyNumber,
+    serverLimits,
 } from '../../main/webapp/js/protocol.js';
+import { ANSWER_TIMEOUT_MS, MAX_ATTEMPTS } from '../../main/webapp/js/outbox.js';
 import { withAuthors } from '../../main/webapp/js/conversation.js';
 
 // ---------------------------------------------------------------- helpers
@@ -404,7 +406,7 @@ describe('error frames', () => {
         {
             name: 'an error naming our pending message fails that message',
             frame: { code: 'empty_message', message: 'message is empty', clientId: 'pg-1' },
-            status: 'failed', note: 'message is empty', effects: ['render'],
+            status: 'failed', note: 'message is empty', effects: ['render', 'unsentChanged'],
         },
         {
             name: 'redis_unavailable warns and checks Redis; the message itself still comes',
@@ -496,7 +498,7 @@ describe('sending', () => {
         connect(chat, { maxMessageBytes: 2048 });
         chat.send('pending', 'pg-1');
         const effects = chat.connectionChanged({ state: 'waiting', attempt: 1, code: 1009, reason: 'message too big for the server' });
-        assert.deepEqual(types(effects), ['render']);
+        assert.deepEqual(types(effects), ['render', 'unsentChanged']);
         assert.deepEqual(lines(chat), ['you [failed]: pending']);
         assert.equal(chat.conversation.get('p:pg-1').note, 'too big for the server (limit 2 KiB)');
     });
@@ -829,4 +831,207 @@ test('a history answer older than frames of the new history does not call that h
     assert.equal(session.epoch, 'e2');
     assert.deepEqual(lines(chat), ['(gone) you: a', '--- Redis lost this session\'s history (it restarted without persistence). '
         + 'The messages above are no longer in Redis.', 'you: new']);
+});
+
+// ---------------------------------------------------------------- fast typing: pacing, retries, failures, reloads
+
+/** The server's token bucket (ChatConnection.tryAcquireMessage): perSecond on average, bursts as large. */
+function serverBucket(perSecond) {
+    let tokens = perSecond;
+    let at = null;
+    return (now) => {
+        tokens = at === null ? tokens : Math.min(perSecond, tokens + ((now - at) / 1000) * perSecond);
+        at = now;
+        if (tokens < 1) {
+            return false;
+        }
+        tokens -= 1;
+        return true;
+    };
+}
+
+/**
+ * A model server for a chat: sends arrive in order, the i-th after `delay(i)` ms, the server answers each (stored) or refuses it
+ * (rate_limited, naming its clientId) by its bucket; wake effects are kept. handle(effects) takes the chat's
+ * effects, runUntil(t) moves the clock to t carrying out what is due on the way.
+ */
+function modelServer(chat, clock, { perSecond = 20, delay = () => 0 } = {}) {
+    const accept = serverBucket(perSecond);
+    const events = []; // {at, run}
+    const refused = [];
+    let seq = 0;
+    let sends = 0;
+    let lastArrival = 0;
+    const handle = (list) => {
+        for (const effect of list) {
+            if (effect.type === 'wake') {
+                events.push({ at: effect.at, run: () => handle(chat.tick()) });
+            } else if (effect.type === 'send') {
+                const frame = JSON.parse(effect.text);
+                // one TCP stream: late frames hold back the ones after them, none overtakes another
+                lastArrival = Math.max(lastArrival, clock.now + delay(sends++));
+                events.push({ at: lastArrival, run: () => {
+                    if (!accept(clock.now)) {
+                        refused.push(frame.clientId);
+                        handle(chat.receive({ type: 'error', sessionId: 's1', code: 'rate_limited', message: 'slow down', clientId: frame.clientId }));
+                        return;
+                    }
+                    seq += 2;
+                    handle(chat.receive(stored(seq - 1, frame.content, { clientId: frame.clientId })));
+                    handle(chat.receive(stored(seq, `Message #${seq / 2}: ${frame.content}`, { clientId: frame.clientId })));
+                } });
+            }
+        }
+    };
+    const runUntil = (until) => {
+        for (;;) {
+            events.sort((a, b) => a.at - b.at);
+            if (events.length === 0 || events[0].at > until) {
+                break;
+            }
+            const next = events.shift();
+            clock.now = Math.max(clock.now, next.at);
+            next.run();
+        }
+        clock.now = Math.max(clock.now, until);
+    };
+    /** Runs until nothing but timeouts are left (each sent message has one until it is answered), and says when it was. */
+    const settle = (within = 60_000) => {
+        const until = clock.now + within;
+        let quiet = clock.now;
+        while (events.length > 0 && clock.now < until) {
+            events.sort((a, b) => a.at - b.at);
+            const next = events.shift();
+            clock.now = Math.max(clock.now, next.at);
+            const before = seq + refused.length;
+            next.run();
+            if (seq + refused.length !== before || chat.conversation.pending().length > 0) {
+                quiet = clock.now;
+            }
+        }
+        return quiet;
+    };
+    return { handle, runUntil, settle, refused };
+}
+
+describe('fast typing', () => {
+    const limits = { messagesPerSecond: 20, messageBurst: 20, maxPendingWrites: 256, maxPendingBytes: 1 << 20, maxMessageBytes: 65536 };
+
+    test('60 messages typed in 1.3 s are paced under the announced limit: none refused, all stored in order within 5 s', () => {
+        const { chat, clock } = protocol();
+        const start = clock.now;
+        // the network bunches frames up: some take 200 ms more than others
+        const server = modelServer(chat, clock, { delay: (i) => (i % 7) * 33 });
+        server.handle(connect(chat, { limits }));
+        for (let i = 0; i < 60; i += 1) {
+            server.handle(chat.send(`fast ${i}`, `c-${i}`).effects);
+            server.runUntil(clock.now + 22);
+        }
+        const done = server.settle();
+        assert.deepEqual(server.refused, []);
+        assert.equal(chat.conversation.pending().length, 0);
+        const mine = lines(chat).filter((l) => l.startsWith('you'));
+        assert.deepEqual(mine, Array.from({ length: 60 }, (_, i) => `you: fast ${i}`));
+        assert.ok(done - start < 5000, `${done - start} ms`);
+    });
+
+    test('a server with a lower limit than it announces still gets every message, each refusal sent again by itself', () => {
+        const { chat, clock } = protocol();
+        const server = modelServer(chat, clock, { perSecond: 8 });
+        server.handle(connect(chat, { limits }));
+        for (let i = 0; i < 30; i += 1) {
+            server.handle(chat.send(`fast ${i}`, `c-${i}`).effects);
+        }
+        server.settle();
+        assert.ok(server.refused.length > 0, 'the model server refused some');
+        assert.equal(chat.conversation.pending().length, 0);
+        assert.equal(lines(chat).filter((l) => l.startsWith('you: fast')).length, 30);
+        assert.deepEqual(chat.unsent(), []);
+    });
+
+    test('a refused message waits marked as such, then fails after MAX_ATTEMPTS; Retry sends it again with its clientId', () => {
+        const { chat, clock } = protocol();
+        connect(chat, { limits });
+        assert.deepEqual(sent(chat.send('hello', 'c-1').effects), [{ clientId: 'c-1', content: 'hello' }]);
+        const refuse = () => chat.receive({ type: 'error', sessionId: 's1', code: 'too_many_pending', message: 'busy', clientId: 'c-1' });
+        let effects = refuse();
+        assert.deepEqual(types(effects), ['wake', 'render']);
+        assert.equal(chat.conversation.get('p:c-1').note, 'server busy, sending again');
+        assert.deepEqual(lines(chat), ['you [pending]: hello']);
+        for (let attempt = 2; attempt <= MAX_ATTEMPTS; attempt += 1) {
+            clock.now = effects.find((e) => e.type === 'wake').at;
+            assert.deepEqual(sent(chat.tick()), [{ clientId: 'c-1', content: 'hello' }], `attempt ${attempt}`);
+            effects = refuse();
+        }
+        assert.deepEqual(types(effects), ['render', 'unsentChanged']);
+        assert.deepEqual(lines(chat), ['you [failed]: hello']);
+        assert.equal(chat.conversation.get('p:c-1').note, 'busy');
+        clock.now += 60_000;
+        assert.deepEqual(sent(chat.tick()), [], 'a failed message is not sent again by itself');
+        const retried = chat.retry('p:c-1').effects;
+        assert.deepEqual(sent(retried), [{ clientId: 'c-1', content: 'hello' }]);
+        assert.deepEqual(lines(chat), ['you [pending]: hello']);
+        chat.receive(stored(1, 'hello', { clientId: 'c-1' }));
+        assert.deepEqual(lines(chat), ['you: hello']);
+    });
+
+    test('a message nothing answers fails after a while instead of staying pending', () => {
+        const { chat, clock } = protocol();
+        connect(chat, { limits });
+        const effects = chat.send('lost', 'c-1').effects;
+        const wake = effects.find((e) => e.type === 'wake');
+        assert.equal(wake.at, clock.now + ANSWER_TIMEOUT_MS);
+        clock.now = wake.at;
+        assert.deepEqual(types(chat.tick()), ['render', 'unsentChanged']);
+        assert.deepEqual(lines(chat), ['you [failed]: lost']);
+        assert.equal(chat.conversation.get('p:c-1').note, 'no answer from the server');
+    });
+
+    test('while there is no socket nothing times out; the next socket sends it again', () => {
+        const { chat, clock } = protocol();
+        connect(chat, { limits });
+        chat.send('held', 'c-1');
+        chat.connectionChanged({ state: 'waiting', attempt: 1, code: 1006, reason: 'connection lost' });
+        clock.now += 5 * ANSWER_TIMEOUT_MS;
+        assert.deepEqual(chat.tick(), []);
+        chat.attach();
+        assert.deepEqual(sent(connect(chat, { limits })), [{ clientId: 'c-1', content: 'held' }]);
+    });
+
+    test('what was not answered before a reload goes out once after it, with the same clientId; failed ones wait for Retry', () => {
+        const { chat } = protocol();
+        connect(chat, { limits });
+        chat.send('answered', 'c-0');
+        chat.receive(stored(1, 'answered', { clientId: 'c-0' }));
+        chat.send('typed', 'c-1');
+        chat.send('refused', 'c-2');
+        chat.receive({ type: 'error', sessionId: 's1', code: 'empty_message', message: 'message is empty', clientId: 'c-2' });
+        const unsent = chat.unsent();
+        assert.deepEqual(unsent.map((m) => [m.clientId, m.status]), [['c-1', 'pending'], ['c-2', 'failed']]);
+        // the reload: a new page, a new protocol with what the tab kept
+        const reloaded = protocol();
+        const again = new ChatProtocol({ session: reloaded.session, unsent: JSON.parse(JSON.stringify(unsent)), now: () => reloaded.clock.now });
+        again.attach();
+        assert.deepEqual(lines(again), ['you [failed]: refused', 'you [pending]: typed']);
+        const effects = connect(again, { limits });
+        assert.deepEqual(sent(effects), [{ clientId: 'c-1', content: 'typed' }]);
+        again.receive(stored(3, 'typed', { clientId: 'c-1', duplicate: true }));
+        assert.deepEqual(again.unsent().map((m) => m.clientId), ['c-2']);
+    });
+});
+
+describe('Message #N without Redis', () => {
+    test('the page knows the last N of the replies it keeps; a Redis session leaves N to the server', () => {
+        const messages = [
+            { key: 'f:1', content: 'a', timestamp: 1, isSent: true },
+            { key: 'f:2', content: 'Message #7: a', timestamp: 1, isSent: false },
+            { key: 'f:3', content: 'Message #9: ignored, sent by a user', timestamp: 2, isSent: true },
+            { key: 'f:4', content: 'Message #12: b\nline two', timestamp: 2, isSent: false },
+            { key: 'f:5', content: 'no number', timestamp: 3, isSent: false },
+        ];
+        assert.equal(protocol({ session: card({ persistence: 'localStorage' }), messages }).chat.lastNumber(), 12);
+        assert.equal(protocol({ session: card({ persistence: 'none' }) }).chat.lastNumber(), 0);
+        assert.equal(protocol({ session: card({ persistence: 'redis' }), messages }).chat.lastNumber(), 0);
+        assert.equal(lastReplyNumber([{ isSent: false, content: 'Message #9007199254740993: x' }]), 0);
+    });
 });

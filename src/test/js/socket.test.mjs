@@ -24,3 +24,12 @@ test('without a secret the socket alone is the author', () => {
     assert.equal(url.protocol, 'ws:');
     assert.equal(url.searchParams.has('author_secret'), false);
 });
+
+test('without persistence the socket says which Message #N the page reached; with Redis the count is the server\'s', () => {
+    const local = new URL(socketUrl('s1', false, null, null, BASE, 41));
+    assert.equal(local.searchParams.get('n'), '41');
+    assert.equal(new URL(socketUrl('s1', false, null, null, BASE, 0)).searchParams.has('n'), false);
+    assert.equal(new URL(socketUrl('s1', false, null, null, BASE)).searchParams.has('n'), false);
+    assert.equal(new URL(socketUrl('s1', true, null, null, BASE, 41)).searchParams.has('n'), false);
+    assert.equal(new URL(socketUrl('s1', false, null, null, BASE, -3)).searchParams.has('n'), false);
+});

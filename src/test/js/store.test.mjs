@@ -60,3 +60,39 @@ test('no localStorage at all: defaults, and nothing thrown', () => {
     store.saveSessions([{ id: 'a', persistence: 'none', createdAt: 1 }]);
     store.forgetMessages('a');
 });
+
+test('messages not answered yet and the author secret outlive a reload in the tab\'s storage, not in localStorage', () => {
+    const tab = new Map();
+    globalThis.sessionStorage = {
+        getItem: (k) => (tab.has(k) ? tab.get(k) : null),
+        setItem: (k, v) => tab.set(k, String(v)),
+        removeItem: (k) => tab.delete(k),
+    };
+    try {
+        const secret = store.authorSecret(() => 'a'.repeat(43));
+        assert.equal(secret, 'a'.repeat(43));
+        assert.equal(store.authorSecret(() => 'b'.repeat(43)), secret, 'the same after a reload');
+        const unsent = [
+            { clientId: 'c-1', content: 'one', timestamp: 5, status: 'pending' },
+            { clientId: 'c-2', content: 'two', timestamp: 6, status: 'failed', note: 'no answer from the server' },
+        ];
+        store.saveUnsent('s1', [...unsent, { clientId: 'bad id!', content: 'x', timestamp: 7, status: 'pending' }]);
+        assert.deepEqual(store.loadUnsent('s1'), unsent);
+        assert.deepEqual(store.loadUnsent('s2'), []);
+        assert.equal(data.size, 0, 'nothing of it in localStorage');
+        store.saveUnsent('s1', []);
+        assert.deepEqual(store.loadUnsent('s1'), []);
+        store.saveUnsent('s1', unsent);
+        store.forgetMessages('s1');
+        assert.deepEqual(store.loadUnsent('s1'), []);
+    } finally {
+        delete globalThis.sessionStorage;
+    }
+});
+
+test('without a tab storage the author secret and unsent messages live as long as the page', () => {
+    assert.equal(store.authorSecret(() => 'c'.repeat(43)), 'c'.repeat(43));
+    store.saveUnsent('s1', [{ clientId: 'c-1', content: 'one', timestamp: 5, status: 'pending' }]);
+    assert.deepEqual(store.loadUnsent('s1'), []);
+    assert.equal(data.size, 0);
+});

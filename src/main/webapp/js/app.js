@@ -20,7 +20,7 @@ import {
 
 const narrowScreen = window.matchMedia('(max-width: 899px)');
 const nextClientId = clientIdSource();
-const author = authorSecret();
+const author = store.authorSecret(authorSecret);
 const limits = serverLimits();
 /** How long a removed card can be put back. */
 const UNDO_MS = 8000;
@@ -31,6 +31,8 @@ const settings = store.loadSettings();
 const sessions = store.loadSessions();
 /** One protocol (with its conversation) per session shown since the page loaded. */
 const chats = new Map();
+/** A chat's timer for its next paced or retried send (the protocol's wake effect). */
+const wakeTimers = new Map();
 /** The open chat and its socket, or null. */
 let active = null;
 /** The card removed last, while it can still be put back: {session, index, chat, messages, wasActive, timer}. */
@@ -48,6 +50,7 @@ function chatOf(session) {
         chat = new ChatProtocol({
             session,
             messages: session.persistence === 'localStorage' ? store.loadMessages(session.id) : [],
+            unsent: store.loadUnsent(session.id),
             defaultTtl: () => redisStatus.defaultTtl,
             limits,
         });
@@ -64,7 +67,7 @@ const sessionList = new SessionListView({
     onRemove: (id) => removeSession(id),
     onCloseResult: (id) => closePanel(id),
 });
-const chatView = new ChatView({ onSend: sendMessage });
+const chatView = new ChatView({ onSend: sendMessage, onRetry: retryMessage });
 const addForm = new AddSessionForm({ onAdd: addSession });
 const accessForm = new AccessTokenForm({ onToken: useAccessToken });
 const undoNotice = new UndoNotice();
@@ -86,6 +89,17 @@ function showBusy(chat) {
 function showTtls() {
     sessions.filter((s) => s.persistence === 'redis')
         .forEach((s) => sessionList.setTtl(s.id, ttlState(s, Date.now(), redisStatus.defaultTtl)));
+}
+
+/** The protocol asked to be woken at this time; one timer per chat, the latest ask wins. */
+function wakeAt(chat, at) {
+    clearTimeout(wakeTimers.get(chat));
+    wakeTimers.set(chat, setTimeout(() => {
+        wakeTimers.delete(chat);
+        if (active?.chat === chat) {
+            run(chat, chat.tick());
+        }
+    }, Math.max(0, at - Date.now())));
 }
 
 /** Carries out what the protocol decided (see protocol.js for the effects); views only for the open chat. */
@@ -115,6 +129,9 @@ function run(chat, effects) {
             case 'checkRedis':
                 redisStatus.poll();
                 break;
+            case 'wake':
+                wakeAt(chat, effect.at);
+                break;
             default: // render, sessionChanged, ttlChanged, messagesChanged: once, after the rest
                 once.add(effect.type);
         }
@@ -127,6 +144,9 @@ function run(chat, effects) {
     }
     if (once.has('messagesChanged') && chat.session.persistence === 'localStorage') {
         store.saveMessages(chat.session.id, chat.conversation.delivered());
+    }
+    if (once.has('unsentChanged') && chats.get(chat.session.id) === chat) {
+        store.saveUnsent(chat.session.id, chat.unsent());
     }
     if (once.has('ttlChanged')) {
         showTtls();
@@ -228,6 +248,9 @@ function undoRemoval() {
     if (session.persistence === 'localStorage') {
         store.saveMessages(session.id, chat ? chat.conversation.delivered() : messages);
     }
+    if (chat) {
+        store.saveUnsent(session.id, chat.unsent());
+    }
     store.saveSessions(sessions);
     sessionList.sync(sessions, active?.chat.session.id);
     showTtls();
@@ -262,6 +285,7 @@ function selectSession(id, { focus = true } = {}) {
             redisPersistence: session.persistence === 'redis',
             authorSecret: author,
             resumeFrom: () => chat.resumePoint(),
+            lastNumber: () => chat.lastNumber(),
             onFrame: (frame) => active?.chat === chat && run(chat, chat.receive(frame)),
             onState: (detail) => showConnection(chat, detail),
             onOpen: (resume) => active?.chat === chat && chat.opened(resume),
@@ -329,6 +353,19 @@ function sendMessage(text) {
     }
     run(active.chat, effects);
     return null;
+}
+
+/** The retry button of a message that failed (its key). */
+function retryMessage(key) {
+    if (!active) {
+        return;
+    }
+    const { error, effects } = active.chat.retry(key);
+    if (error) {
+        chatView.setNotice(error, 'error');
+    } else {
+        run(active.chat, effects);
+    }
 }
 
 // ---------------------------------------------------------------- a Redis session's history (REST)

@@ -13,10 +13,13 @@
 //  {type: 'ttlChanged'}              the card's TTL changed: show it (and save the cards)
 //  {type: 'messagesChanged'}         a localStorage session's delivered messages changed: save them
 //  {type: 'checkRedis'}              ask the server about Redis now
+//  {type: 'wake', at}                call tick() at this time (epoch ms): a paced or retried send is due
+//  {type: 'unsentChanged'}           our messages not answered yet (pending or failed) changed: save unsent()
 //
 // The README's "WebSocket protocol" section is the contract this follows.
 
 import { Conversation, keys } from './conversation.js';
+import { LOAD_REFUSALS, Outbox } from './outbox.js';
 import { historyLossText, rememberConnection, resumePoint } from './sessions.js';
 
 /** The server's message limit before its first connected frame says what it is (chat.message.max-bytes' default). */
@@ -39,7 +42,22 @@ const SESSION_CHANGED = Object.freeze({ type: 'sessionChanged' });
 const TTL_CHANGED = Object.freeze({ type: 'ttlChanged' });
 const MESSAGES_CHANGED = Object.freeze({ type: 'messagesChanged' });
 const CHECK_REDIS = Object.freeze({ type: 'checkRedis' });
+const UNSENT_CHANGED = Object.freeze({ type: 'unsentChanged' });
 const notice = (text, kind = 'info') => ({ type: 'notice', text, kind });
+
+const REPLY_NUMBER = /^Message #(\d+): /;
+
+/** The largest N of the server's replies "Message #N: ..." among these messages, 0 for none. */
+export function lastReplyNumber(messages) {
+    let last = 0;
+    for (const m of messages) {
+        const match = !m.isSent && typeof m.content === 'string' ? REPLY_NUMBER.exec(m.content) : null;
+        if (match && Number.isSafeInteger(Number(match[1]))) {
+            last = Math.max(last, Number(match[1]));
+        }
+    }
+    return last;
+}
 
 const epochOf = (frame) => (typeof frame.epoch === 'string' ? frame.epoch : null);
 const utf8Bytes = (text) => new TextEncoder().encode(text).length;
@@ -64,9 +82,10 @@ export function clientIdSource(random = cryptoRandom) {
 }
 
 /**
- * This page's author secret: sent with every socket's handshake (author_secret), so the server knows a reconnected
- * socket as the same client. Our clientIds count only within it, and only sockets with it get them back. Kept in
- * memory only: pending messages do not outlive the page either. 256 random bits, 43 characters of base64url.
+ * This tab's author secret: sent with every socket's handshake (author_secret), so the server knows a reconnected
+ * socket as the same client. Our clientIds count only within it, and only sockets with it get them back. The page
+ * keeps it in the tab's sessionStorage with the messages not answered yet, so that one sent again after a reload is
+ * still recognized (stored once). 256 random bits, 43 characters of base64url.
  */
 export function authorSecret(random = cryptoRandom) {
     return base64url(random(new Uint8Array(32)));
@@ -115,17 +134,32 @@ export class ChatProtocol {
     #now;
     #defaultTtl;
     #limits;
+    #outbox;
 
     /**
-     * session: the card; messages: what the conversation starts with (a localStorage session's);
+     * session: the card; messages: what the conversation starts with (a localStorage session's); unsent: our
+     * messages the last page of this tab had not seen answered (unsent()), sent again once joined;
      * now(): the clock; defaultTtl(): the server's TTL in seconds or null; limits: serverLimits().
      */
-    constructor({ session, messages = [], now = Date.now, defaultTtl = () => null, limits = serverLimits() }) {
+    constructor({
+        session, messages = [], unsent = [], now = Date.now, defaultTtl = () => null, limits = serverLimits(),
+    }) {
         this.session = session;
         this.conversation = new Conversation(messages);
         this.#now = now;
         this.#defaultTtl = defaultTtl;
         this.#limits = limits;
+        this.#outbox = new Outbox(now);
+        for (const m of unsent) {
+            const failed = m.status === 'failed';
+            this.conversation.put({
+                key: keys.pending(m.clientId), clientId: m.clientId, content: m.content, timestamp: m.timestamp,
+                isSent: true, status: failed ? 'failed' : 'pending', note: failed ? m.note : undefined,
+            });
+            if (!failed) {
+                this.#outbox.add(m.clientId);
+            }
+        }
     }
 
     get #redis() {
@@ -147,8 +181,24 @@ export class ChatProtocol {
         return resumePoint(this.session);
     }
 
+    /**
+     * Without Redis the page keeps the count of `Message #N` (in the conversation, which a localStorage session
+     * keeps across reloads), and a new socket continues it (the handshake's `n`); with Redis N is the session's.
+     */
+    lastNumber() {
+        return this.#redis ? 0 : lastReplyNumber(this.conversation.all());
+    }
+
+    /** Our messages not answered yet, as the page keeps them across a reload: [{clientId, content, timestamp, status, note}]. */
+    unsent() {
+        return this.conversation.all()
+            .filter((m) => (m.status === 'pending' || m.status === 'failed') && typeof m.clientId === 'string')
+            .map(({ clientId, content, timestamp, status, note }) => ({ clientId, content, timestamp, status, note }));
+    }
+
     /** A new socket is about to open for this conversation: what concerned the last one is over. */
     attach() {
+        this.#outbox.disconnected();
         this.connection = { state: 'idle' };
         this.resume = null;
         this.joined = false;
@@ -169,13 +219,14 @@ export class ChatProtocol {
         if (detail.state !== 'open') {
             this.joined = false;
             this.connectionId = null;
+            this.#outbox.disconnected();
         }
         if (detail.state === 'waiting' && detail.code === 1009) {
             // re-sending what was too big would only close the next connection too
             const pending = this.conversation.pending();
             const note = `too big for the server (limit ${kib(this.maxMessageBytes)})`;
-            pending.forEach((m) => this.conversation.put({ ...m, status: 'failed', note }));
-            return pending.length > 0 ? [RENDER] : [];
+            pending.forEach((m) => this.#fail(m, note));
+            return pending.length > 0 ? [RENDER, UNSENT_CHANGED] : [];
         }
         return [];
     }
@@ -201,9 +252,67 @@ export class ChatProtocol {
         this.conversation.put({
             key: keys.pending(clientId), clientId, content: text, timestamp: this.#now(), isSent: true, status: 'pending',
         });
-        // before the connected frame it stays pending and goes out with it (sending both ways would send it twice)
-        const effects = this.joined ? [{ type: 'send', text: frame }] : [];
-        return { effects: [...effects, notice(''), RENDER] };
+        this.#outbox.add(clientId);
+        // before the connected frame it stays pending and goes out after it
+        return { effects: [...this.#pump(), notice(''), RENDER, UNSENT_CHANGED] };
+    }
+
+    /**
+     * The user retries a message that failed (its key): it goes out again with the same clientId, so should the
+     * server have stored it after all, it is stored once. @returns {{error: string}|{effects: object[]}}
+     */
+    retry(key) {
+        const message = this.conversation.get(key);
+        if (!message || message.status !== 'failed' || typeof message.clientId !== 'string') {
+            return { effects: [] };
+        }
+        if (this.connection.state === 'refused') {
+            return { error: 'This session is refused by the server; messages cannot be sent.' };
+        }
+        const bytes = utf8Bytes(JSON.stringify({ clientId: message.clientId, content: message.content }));
+        if (bytes > this.maxMessageBytes) {
+            return { error: `Message too long: ${Math.ceil(bytes / 1024)} KiB, the limit is ${kib(this.maxMessageBytes)}.` };
+        }
+        this.conversation.put({ ...message, status: 'pending', note: undefined });
+        this.#outbox.add(message.clientId);
+        return { effects: [...this.#pump(), RENDER, UNSENT_CHANGED] };
+    }
+
+    /** The time a wake effect asked for came: what is due goes out. */
+    tick() {
+        return this.#pump();
+    }
+
+    /**
+     * Sends what the outbox says is due (paced under the server's limits, in the order typed), fails what nothing
+     * answered, and asks to be woken for the next. clientId first: a server that must refuse the frame unread
+     * still finds it.
+     */
+    #pump() {
+        if (!this.joined) {
+            return [];
+        }
+        const waiting = this.conversation.pending()
+            .sort((a, b) => a.timestamp - b.timestamp || a.arrival - b.arrival);
+        const { send, expired, wakeAt } = this.#outbox.due(waiting.map((m) => m.clientId));
+        const byId = new Map(waiting.map((m) => [m.clientId, m]));
+        const effects = send.map((clientId) => ({
+            type: 'send', text: JSON.stringify({ clientId, content: byId.get(clientId).content }),
+        }));
+        expired.forEach((clientId) => this.#fail(byId.get(clientId), 'no answer from the server'));
+        if (expired.length > 0) {
+            effects.push(RENDER, UNSENT_CHANGED);
+        }
+        if (wakeAt !== null) {
+            effects.push({ type: 'wake', at: wakeAt });
+        }
+        return effects;
+    }
+
+    /** Our message finally failed: shown so, with its retry; not sent again by itself. */
+    #fail(message, note) {
+        this.#outbox.forget(message.clientId);
+        this.conversation.put({ ...message, status: 'failed', note });
     }
 
     // ---------------------------------------------------------------- the server's frames
@@ -254,20 +363,21 @@ export class ChatProtocol {
                 effects.push(this.#readHistory());
             }
         }
-        // what was typed before this socket joined goes out now, unless the server's limit turns out smaller
+        // what was typed before this socket joined, or not answered on the last one, goes out now, paced under the
+        // limits this server announces; unless its size limit turns out smaller
         let failed = false;
         for (const message of this.conversation.pending()) {
-            const text = JSON.stringify({ content: message.content, clientId: message.clientId });
+            const text = JSON.stringify({ clientId: message.clientId, content: message.content });
             if (utf8Bytes(text) > this.maxMessageBytes) {
-                this.conversation.put({ ...message, status: 'failed', note: `too long (limit ${kib(this.maxMessageBytes)})` });
+                this.#fail(message, `too long (limit ${kib(this.maxMessageBytes)})`);
                 failed = true;
-            } else {
-                effects.push({ type: 'send', text });
             }
         }
         if (failed) {
-            effects.push(RENDER);
+            effects.push(RENDER, UNSENT_CHANGED);
         }
+        this.#outbox.limit(frame.limits);
+        effects.push(...this.#pump());
         return effects;
     }
 
@@ -303,6 +413,9 @@ export class ChatProtocol {
         const wasPending = pendingKey !== null && conversation.has(pendingKey);
         if (wasPending) {
             conversation.delete(pendingKey);
+            this.#outbox.forget(frame.clientId);
+            // answered: its place among those in flight is free for the next
+            effects.push(UNSENT_CHANGED, ...this.#pump());
         }
         let key;
         if (stored) {
@@ -357,9 +470,14 @@ export class ChatProtocol {
             this.sawRedisDown = true;
             return [notice(text.charAt(0).toUpperCase() + text.slice(1), 'warn'), CHECK_REDIS];
         }
+        if (pending && LOAD_REFUSALS.includes(frame.code) && this.#outbox.refused(frame.clientId)) {
+            // dropped unread: it goes out again by itself, after a pause
+            this.conversation.put({ ...pending, status: 'pending', note: 'server busy, sending again' });
+            return [...this.#pump(), RENDER];
+        }
         if (pending) {
-            this.conversation.put({ ...pending, status: 'failed', note: text });
-            return [RENDER];
+            this.#fail(pending, text);
+            return [RENDER, UNSENT_CHANGED];
         }
         return [notice(`Server: ${text}`, 'error')];
     }

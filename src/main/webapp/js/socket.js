@@ -17,11 +17,13 @@ const CLOSE_REASONS = {
 
 /**
  * ws(s)://<this page's location>/ws/{sessionId}?redis_persistence=true|false[&author_secret=<secret>]
- * [&since=<seq>[&epoch=<epoch>]]
+ * [&since=<seq>[&epoch=<epoch>]][&n=<N>]
  * resume: {since, epoch} (epoch may be null) to get the messages after seq `since` of that epoch replayed.
  * authorSecret: this page's identity for its clientIds (protocol.js authorSecret), the same on every socket.
+ * lastNumber: without persistence, the last `Message #N` this page has: the server's replies continue after it.
  */
-export function socketUrl(sessionId, redisPersistence, resume = null, authorSecret = null, base = document.baseURI) {
+export function socketUrl(sessionId, redisPersistence, resume = null, authorSecret = null, base = document.baseURI,
+    lastNumber = 0) {
     const url = new URL(`ws/${encodeURIComponent(sessionId)}`, base);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     const query = new URLSearchParams({ redis_persistence: String(Boolean(redisPersistence)) });
@@ -33,6 +35,9 @@ export function socketUrl(sessionId, redisPersistence, resume = null, authorSecr
         if (resume.epoch) {
             query.set('epoch', resume.epoch);
         }
+    }
+    if (!redisPersistence && Number.isSafeInteger(lastNumber) && lastNumber > 0) {
+        query.set('n', String(lastNumber));
     }
     url.search = query.toString();
     url.hash = '';
@@ -48,6 +53,7 @@ export function backoffDelay(attempt) {
 /**
  * resumeFrom() is asked before every attempt: {since, epoch} or null (then the server starts the
  * client at its present; see socketUrl). onOpen(resume) tells which one the open socket used.
+ * lastNumber() too, without persistence: the last `Message #N` the page has (see socketUrl).
  *
  * States, as reported to onState({state, ...}):
  *  connecting   {attempt, reconnect}  attempt 1, 2, ... since the last open connection
@@ -62,6 +68,7 @@ export class ChatSocket {
     #redisPersistence;
     #authorSecret;
     #resumeFrom;
+    #lastNumber;
     #onFrame;
     #onState;
     #onOpen;
@@ -81,13 +88,14 @@ export class ChatSocket {
      * onAuthRequired() is told when the server asks for one and there is none.
      */
     constructor({
-        sessionId, redisPersistence, authorSecret = null, resumeFrom, onFrame, onState, onOpen,
+        sessionId, redisPersistence, authorSecret = null, resumeFrom, lastNumber, onFrame, onState, onOpen,
         accessToken = () => null, onAuthRequired = () => {},
     }) {
         this.#sessionId = sessionId;
         this.#redisPersistence = redisPersistence;
         this.#authorSecret = authorSecret;
         this.#resumeFrom = resumeFrom ?? (() => null);
+        this.#lastNumber = lastNumber ?? (() => 0);
         this.#onFrame = onFrame;
         this.#onState = onState;
         this.#onOpen = onOpen;
@@ -140,7 +148,8 @@ export class ChatSocket {
         let socket;
         const resume = this.#redisPersistence ? this.#resumeFrom() : null;
         try {
-            socket = new WebSocket(socketUrl(this.#sessionId, this.#redisPersistence, resume, this.#authorSecret));
+            socket = new WebSocket(socketUrl(this.#sessionId, this.#redisPersistence, resume, this.#authorSecret,
+                document.baseURI, this.#redisPersistence ? 0 : this.#lastNumber()));
         } catch (error) {
             this.#scheduleRetry(String(error.message ?? error));
             return;

@@ -1,8 +1,9 @@
-// What the browser keeps between page loads, all in localStorage under "redis-chat.*":
-// the settings, the list of session cards, and the messages of localStorage sessions.
-// Redis sessions keep their messages in Redis and `none` sessions keep none, so neither
-// has a messages entry here. If localStorage is unavailable (private mode, quota), the
-// page still works for as long as it is open. Nothing here runs at import time.
+// What the browser keeps between page loads, under "redis-chat.*": in localStorage the settings,
+// the list of session cards, and the messages of localStorage sessions (Redis sessions keep their
+// messages in Redis and `none` sessions keep none, so neither has a messages entry here); in the
+// tab's sessionStorage our messages not answered yet, of every session, and the author secret
+// that makes sending them again after a reload safe. If storage is unavailable (private mode,
+// quota), the page still works for as long as it is open. Nothing here runs at import time.
 
 import { isValidEpoch, isValidSessionId, validConnectionIds } from './sessions.js';
 
@@ -10,6 +11,10 @@ const PREFIX = 'redis-chat.';
 export const SETTINGS_KEY = `${PREFIX}settings`;
 export const SESSIONS_KEY = `${PREFIX}sessions`;
 const messagesKey = (sessionId) => `${PREFIX}messages.${sessionId}`;
+const unsentKey = (sessionId) => `${PREFIX}unsent.${sessionId}`;
+const AUTHOR_KEY = `${PREFIX}author`;
+const AUTHOR_SECRET = /^[A-Za-z0-9_-]{22,128}$/;
+const CLIENT_ID = /^[A-Za-z0-9._:|-]{1,64}$/;
 
 /** How many messages a localStorage session keeps (the newest). */
 export const MAX_LOCAL_MESSAGES = 500;
@@ -19,27 +24,38 @@ export const DEFAULT_PERSISTENCE = 'localStorage';
 
 const isSeq = (seq) => Number.isSafeInteger(seq) && seq >= 0;
 
-function read(key, fallback) {
+/** Keeps nothing: where the tab's storage is blocked or missing, what it would hold lives as long as the page. */
+const NO_STORAGE = Object.freeze({ getItem: () => null, setItem: () => { throw new Error('no storage'); }, removeItem: () => {} });
+
+function tabStorage() {
     try {
-        const text = localStorage.getItem(key);
+        return globalThis.sessionStorage ?? NO_STORAGE;
+    } catch {
+        return NO_STORAGE;
+    }
+}
+
+function read(key, fallback, storage = null) {
+    try {
+        const text = (storage ?? globalThis.localStorage).getItem(key);
         return text === null ? fallback : JSON.parse(text);
     } catch {
         return fallback;
     }
 }
 
-function write(key, value) {
+function write(key, value, storage = null) {
     try {
-        localStorage.setItem(key, JSON.stringify(value));
+        (storage ?? globalThis.localStorage).setItem(key, JSON.stringify(value));
         return true;
     } catch {
         return false;
     }
 }
 
-function remove(key) {
+function remove(key, storage = null) {
     try {
-        localStorage.removeItem(key);
+        (storage ?? globalThis.localStorage).removeItem(key);
     } catch {
         // nothing stored, nothing to remove
     }
@@ -133,4 +149,40 @@ export function saveMessages(sessionId, messages) {
 
 export function forgetMessages(sessionId) {
     remove(messagesKey(sessionId));
+    remove(unsentKey(sessionId), tabStorage());
+}
+
+/**
+ * This tab's author secret (protocol.js authorSecret), the same after a reload: our messages sent again then are
+ * recognized by the server as the ones it may have stored already. make() makes a new one when there is none.
+ */
+export function authorSecret(make) {
+    const stored = read(AUTHOR_KEY, null, tabStorage());
+    if (typeof stored === 'string' && AUTHOR_SECRET.test(stored)) {
+        return stored;
+    }
+    const secret = make();
+    write(AUTHOR_KEY, secret, tabStorage());
+    return secret;
+}
+
+/** Our messages of a session not answered yet (protocol.js unsent()): [{clientId, content, timestamp, status, note}]. */
+export function loadUnsent(sessionId) {
+    const stored = read(unsentKey(sessionId), [], tabStorage());
+    if (!Array.isArray(stored)) {
+        return [];
+    }
+    return stored.filter((m) => typeof m?.content === 'string' && typeof m.clientId === 'string'
+        && CLIENT_ID.test(m.clientId) && Number.isFinite(m.timestamp) && (m.status === 'pending' || m.status === 'failed'))
+        .map(({ clientId, content, timestamp, status, note }) => ({
+            clientId, content, timestamp, status, ...(typeof note === 'string' ? { note } : {}),
+        }));
+}
+
+export function saveUnsent(sessionId, unsent) {
+    if (unsent.length === 0) {
+        remove(unsentKey(sessionId), tabStorage());
+    } else {
+        write(unsentKey(sessionId), unsent, tabStorage());
+    }
 }

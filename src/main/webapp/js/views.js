@@ -405,8 +405,17 @@ export class ChatView {
     #sync = null;
     #syncReason = null;
 
-    /** onSend(text) returns an error text to show, or null when the message was taken. */
-    constructor({ onSend }) {
+    /**
+     * onSend(text) returns an error text to show, or null when the message was taken; onRetry(key): the retry
+     * button of a message that failed.
+     */
+    constructor({ onSend, onRetry = () => {} }) {
+        this.#messages.addEventListener('click', (event) => {
+            const button = event.target.closest?.('button.msg-retry');
+            if (button) {
+                onRetry(button.closest('li').dataset.key);
+            }
+        });
         this.#form.addEventListener('submit', (event) => {
             event.preventDefault();
             const error = onSend(this.#input.value);
@@ -601,9 +610,10 @@ function messageItem(m) {
         meta.prepend(el('span', { className: 'msg-author', text: author.label, attrs: { title: AUTHOR_TITLES.other } }));
     }
     if (m.status === 'pending') {
-        meta.append(el('span', { className: 'msg-flag', text: 'sending…' }));
+        meta.append(el('span', { className: 'msg-flag', text: m.note ? `sending… (${m.note})` : 'sending…' }));
     } else if (m.status === 'failed') {
-        meta.append(el('span', { className: 'msg-flag error', text: `not sent: ${m.note ?? 'refused'}` }));
+        meta.append(el('span', { className: 'msg-flag error', text: `not sent: ${m.note ?? 'refused'}` }),
+            el('button', { className: 'button small msg-retry', text: 'Retry', attrs: { type: 'button' } }));
     } else if (m.note) {
         meta.append(el('span', { className: 'msg-flag warn', text: m.note }));
     }
