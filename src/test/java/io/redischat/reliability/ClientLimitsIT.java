@@ -79,20 +79,30 @@ class ClientLimitsIT {
         String session = "limits-" + System.nanoTime();
         try (ChatSocket client = service.socket(session, null)) {
             for (int i = 0; i < 150; i++) {
-                client.send("burst " + i);
+                // half with a clientId (first or last in the frame), half plain text
+                client.send(i % 2 == 1 ? "burst " + i
+                        : i % 4 == 0 ? "{\"clientId\":\"b-" + i + "\",\"content\":\"burst " + i + "\"}"
+                        : "{\"content\":\"burst " + i + "\",\"clientId\":\"b-" + i + "\"}");
             }
             int limited = 0;
             int answered = 0;
+            java.util.Set<String> named = new java.util.HashSet<>();
             String frame;
             while ((frame = client.nextFrame(Duration.ofSeconds(2))) != null) {
                 if (frame.contains("\"code\":\"rate_limited\"")) {
                     limited++;
+                    var error = ChatSocket.json(frame);
+                    if (error.containsKey("clientId")) {
+                        assertTrue(named.add(error.getString("clientId")), frame);
+                    }
                 } else if (frame.contains("\"isSent\":true")) {
                     answered++;
                 }
             }
             assertEquals(150, limited + answered);
             assertTrue(limited >= 30, limited + " rate limited");
+            // each refusal of a message with a clientId names it, so the client knows which one to send again
+            assertTrue(named.size() >= 10 && named.size() < limited, named.size() + " named of " + limited);
             assertTrue(client.isOpen());
         }
         List<ChatSocket> sockets = new ArrayList<>();

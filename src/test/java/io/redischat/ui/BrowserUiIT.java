@@ -88,6 +88,8 @@ class BrowserUiIT {
             """;
 
     static ChromeBrowser browser;
+    /** An instance at the default message rate (the deployment's tests send faster than a person), once needed. */
+    static PayaraMicroProcess atDefaultRate;
 
     @RegisterExtension
     static final TestWatcher SCREENSHOT_ON_FAILURE = new TestWatcher() {
@@ -122,6 +124,9 @@ class BrowserUiIT {
         if (browser != null) {
             browser.close();
         }
+        if (atDefaultRate != null) {
+            atDefaultRate.close();
+        }
     }
 
     @BeforeEach
@@ -135,7 +140,7 @@ class BrowserUiIT {
                 + Long.toString(System.nanoTime(), 36);
         // a page of the same origin that runs none of the app, to start from an empty localStorage
         driver.get(app + "icon.svg");
-        driver.executeScript("localStorage.clear()");
+        driver.executeScript("localStorage.clear(); sessionStorage.clear()");
         browser.pageProblems();
         driver.get(app);
         awaitApp();
@@ -356,6 +361,45 @@ class BrowserUiIT {
     }
 
     @Test
+    void messageNumbersGoOnWhereThePageKeepsTheCountAndTheHelpTextSaysWhatTheyMean() {
+        assertTrue(byId("numbering-hint").getText().contains("In a Redis session N is the session's count in Redis"),
+                byId("numbering-hint").getText());
+        String local = "count-" + unique;
+        addSession(local);
+        awaitConnected(local);
+        send("one");
+        awaitChat("you: one", "server: Message #1: one");
+        driver.navigate().refresh();
+        awaitApp();
+        awaitConnected(local);
+        send("two");
+        awaitChat("you: one", "server: Message #1: one", "you: two", "server: Message #2: two");
+
+        choosePersistence("none");
+        String none = "count-none-" + unique;
+        addSession(none);
+        awaitConnected(none);
+        send("first");
+        awaitChat("you: first", "server: Message #1: first");
+        openCard(local);
+        awaitConnected(local);
+        send("three");
+        awaitChat("you: one", "server: Message #1: one", "you: two", "server: Message #2: two", "you: three",
+                "server: Message #3: three");
+        browser.screenshot("25-localstorage-numbers-go-on-after-a-reload-and-a-switch");
+        openCard(none);
+        awaitConnected(none);
+        send("second");
+        awaitChat("you: first", "server: Message #1: first", "you: second", "server: Message #2: second");
+
+        driver.navigate().refresh();
+        awaitApp();
+        awaitConnected(none);
+        send("after a reload");
+        awaitChat("you: after a reload", "server: Message #1: after a reload");
+    }
+
+    @Test
     void removedCardIsGoneWithItsBrowserMessages() {
         String gone = "gone-" + unique;
         String kept = "kept-" + unique;
@@ -565,6 +609,122 @@ class BrowserUiIT {
             assertEquals(4, service.get("api/sessions/" + id + "/messages/").json().getInt("count"),
                     "stored once");
         }
+    }
+
+    // ------------------------------------------------------------------------------------------------ fast typing
+
+    @Test
+    void sixtyMessagesTypedFastWithEnterArePacedStoredOnceInOrderAndNoneIsLostByAReloadInTheMiddle() {
+        String id = "burst-" + unique;
+        openAtDefaultRate();
+        choosePersistence("Redis");
+        try (ChromeBrowser.Recording recording = browser.recordWebSockets()) {
+            driver.navigate().refresh();
+            awaitApp();
+            addSession(id);
+            awaitConnected(id);
+            typeFast(60, "fast ");
+            List<String> typed = chatLog();
+            browser.screenshot("21-burst-of-60-paced-sending");
+            assertTrue(typed.stream().anyMatch(line -> line.startsWith("you [pending]: fast")),
+                    "some are still on their way when the page reloads: " + typed);
+            assertEquals(0, rateLimitedErrors(), "paced under the announced limit: the server refused none");
+
+            driver.navigate().refresh();
+            awaitApp();
+            awaitConnected(id);
+            List<String> expected = new java.util.ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                expected.add("you: fast " + i);
+                expected.add("server: Message #" + (i + 1) + ": fast " + i);
+            }
+            browser.waitUpTo(Duration.ofSeconds(10)).withMessage(() -> "chat shows " + chatLog())
+                    .until(d -> expected.equals(chatLog()));
+            browser.screenshot("22-burst-of-60-all-stored-after-a-reload");
+            assertEquals("[]", driver.executeScript(
+                    "return sessionStorage.getItem('redis-chat.unsent.' + arguments[0]) ?? '[]'", id));
+            assertEquals(0, rateLimitedErrors());
+        }
+        JsonObject api = atDefaultRate.client().get("api/sessions/" + id + "/messages/").json();
+        assertEquals(120, api.getInt("count"), "each stored once");
+        assertEquals(expected(60, "fast "), api.getJsonArray("messages").stream().map(JsonObject.class::cast)
+                .filter(m -> m.getBoolean("isSent")).map(m -> m.getString("content")).toList());
+    }
+
+    @Test
+    void messagesTheServerRefusesForLoadAreSentAgainByThemselvesOrFailVisiblyWithARetryThatWorks() {
+        String id = "refused-" + unique;
+        openAtDefaultRate();
+        choosePersistence("Redis");
+        try (ChromeBrowser.Recording recording = browser.recordWebSockets()) {
+            driver.navigate().refresh();
+            awaitApp();
+            addSession(id);
+            awaitConnected(id);
+            // as a page that ignores the announced limit: all goes out at once, and the server refuses many
+            driver.executeAsyncScript("""
+                    const done = arguments[arguments.length - 1];
+                    import(new URL('js/outbox.js', document.baseURI)).then(({ Outbox }) => {
+                        const { due, refused } = Outbox.prototype;
+                        window.__outbox = { due, refused };
+                        Outbox.prototype.due = function (order) {
+                            this.limit({ messagesPerSecond: 0, messageBurst: 0, maxPendingWrites: 100000 });
+                            return due.call(this, order);
+                        };
+                        done();
+                    });
+                    """);
+            typeFast(60, "fast ");
+            List<String> all = new java.util.ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                all.add("you: fast " + i);
+            }
+            browser.waitUpTo(Duration.ofSeconds(15)).withMessage(() -> "chat shows " + chatLog())
+                    .until(d -> ownLines().equals(new java.util.TreeSet<>(all)) && ownLines().size() == chatLog().size() / 2);
+            assertTrue(rateLimitedErrors() >= 10, rateLimitedErrors() + " refused: the server did refuse");
+            assertEquals(0, unnamedRateLimitedErrors(), "each refusal names the message");
+
+            // and one that gives up at once: what the server refused fails, visibly, with a retry
+            driver.executeAsyncScript("""
+                    const done = arguments[arguments.length - 1];
+                    import(new URL('js/outbox.js', document.baseURI)).then(({ Outbox }) => {
+                        Outbox.prototype.refused = function (clientId) { this.forget(clientId); return false; };
+                        done();
+                    });
+                    """);
+            typeFast(40, "again ");
+            browser.waitUpTo(Duration.ofSeconds(15)).withMessage(() -> "chat shows " + chatLog())
+                    .until(d -> chatLog().stream().noneMatch(line -> line.contains("[pending]"))
+                            && chatLog().stream().anyMatch(line -> line.startsWith("you [failed]: again ")));
+            WebElement failed = driver.findElement(By.cssSelector("#messages li.msg[data-status='failed']"));
+            assertTrue(failed.findElement(By.cssSelector(".msg-flag")).getText()
+                    .startsWith("not sent: more than 20 messages a second"), failed.getText());
+            browser.screenshot("23-refused-messages-failed-with-retry");
+
+            // the page as it is again: paced, and retrying by itself
+            driver.executeAsyncScript("""
+                    const done = arguments[arguments.length - 1];
+                    import(new URL('js/outbox.js', document.baseURI)).then(({ Outbox }) => {
+                        Object.assign(Outbox.prototype, window.__outbox);
+                        done();
+                    });
+                    """);
+            List<WebElement> retries;
+            while (!(retries = driver.findElements(By.cssSelector("#messages button.msg-retry"))).isEmpty()) {
+                retries.get(0).click();
+            }
+            for (int i = 0; i < 40; i++) {
+                all.add("you: again " + i);
+            }
+            browser.waitUpTo(Duration.ofSeconds(15)).withMessage(() -> "chat shows " + chatLog())
+                    .until(d -> ownLines().equals(new java.util.TreeSet<>(all)) && ownLines().size() == chatLog().size() / 2);
+            browser.screenshot("24-retried-messages-stored");
+        }
+        List<String> stored = atDefaultRate.client().get("api/sessions/" + id + "/messages/").json()
+                .getJsonArray("messages").stream().map(JsonObject.class::cast).filter(m -> m.getBoolean("isSent"))
+                .map(m -> m.getString("content")).toList();
+        assertEquals(100, stored.size(), "each stored once: " + stored);
+        assertEquals(100, new java.util.HashSet<>(stored).size(), "each stored once: " + stored);
     }
 
     // ------------------------------------------------------------------------------------------------ resume
@@ -1249,6 +1409,55 @@ class BrowserUiIT {
 
     void send(String text) {
         byId("message-input").sendKeys(text, Keys.ENTER);
+    }
+
+    /** This test's page on the instance at the default message rate, from empty storage. */
+    void openAtDefaultRate() {
+        if (atDefaultRate == null) {
+            atDefaultRate = PayaraMicroProcess.start(Map.of("CHANNEL_REDIS_URL", SharedRedis.get().url(),
+                    "CHAT_CONNECTION_MAX_MESSAGES_PER_SECOND", "20"));
+        }
+        driver.get(atDefaultRate.root() + "icon.svg");
+        driver.executeScript("localStorage.clear(); sessionStorage.clear()");
+        driver.get(atDefaultRate.root().toString());
+        awaitApp();
+    }
+
+    /**
+     * Sends {@code count} messages "prefix0", "prefix1", ... with Enter, one right after the other: a burst faster than
+     * anyone types (issue 11 saw 60 in 1.3 s), so the text is put in the composer and Enter pressed by script.
+     */
+    void typeFast(int count, String prefix) {
+        driver.executeScript("""
+                const [count, prefix] = arguments;
+                const input = document.getElementById('message-input');
+                for (let i = 0; i < count; i += 1) {
+                    input.value = prefix + i;
+                    input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+                }
+                """, count, prefix);
+    }
+
+    static List<String> expected(int count, String prefix) {
+        return java.util.stream.IntStream.range(0, count).mapToObj(i -> prefix + i).toList();
+    }
+
+    /** Our messages the chat shows, as a set (the server's refusals may have changed their order). */
+    java.util.SortedSet<String> ownLines() {
+        return chatLog().stream().filter(line -> line.startsWith("you"))
+                .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+    }
+
+    /** rate_limited errors this page's sockets received. */
+    long rateLimitedErrors() {
+        return browser.webSockets().stream().flatMap(socket -> socket.received().stream())
+                .filter(frame -> frame.contains("\"code\":\"rate_limited\"")).count();
+    }
+
+    long unnamedRateLimitedErrors() {
+        return browser.webSockets().stream().flatMap(socket -> socket.received().stream())
+                .filter(frame -> frame.contains("\"code\":\"rate_limited\"") && !json(frame).containsKey("clientId"))
+                .count();
     }
 
     @SuppressWarnings("unchecked")

@@ -2,6 +2,7 @@ package io.redischat.sessions.boundary;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -171,6 +172,35 @@ class ChatServiceIT {
         assertEquals(0, body.getInt("count"));
         assertEquals("never_persisted", body.getString("empty_reason"));
         assertEquals(List.of(), redisKeysOf(session));
+    }
+
+    @Test
+    void withoutPersistenceNContinuesTheClientsCountAndAnInvalidNIsRefusedWithTheRule() {
+        try (ChatSocket socket = service.socket(session, "n=41")) {
+            JsonObject limits = socket.connectedFrame().getJsonObject("limits");
+            assertEquals(20, limits.getInt("messagesPerSecond"), "connected announces the send limits");
+            assertEquals(20, limits.getInt("messageBurst"));
+            assertEquals(256, limits.getInt("maxPendingWrites"));
+            assertEquals(65536, limits.getInt("maxMessageBytes"));
+            socket.send("continued");
+            assertEquals("Message #42: continued", socket.nextJson(2).get(1).getString("content"));
+            socket.send("and on");
+            assertEquals("Message #43: and on", socket.nextJson(2).get(1).getString("content"));
+        }
+        try (ChatSocket socket = service.socket(session, "redis_persistence=true&n=41")) {
+            assertNotNull(socket.connectedFrame().getJsonObject("limits"));
+            socket.send("the session's count");
+            assertEquals("Message #1: the session's count", socket.nextJson(2).get(1).getString("content"),
+                    "with persistence N is Redis', whatever n says");
+        }
+        for (String bad : List.of("-1", "9007199254740992", "1.5", "x")) {
+            try (ChatSocket socket = service.socket(session, "n=" + bad)) {
+                ChatSocket.Closed closed = socket.awaitClose(Duration.ofSeconds(10));
+                assertEquals(1008, closed.code(), bad);
+                assertEquals("n must be the last Message #N seen: a whole number from 0 to 9007199254740991",
+                        closed.reason(), bad);
+            }
+        }
     }
 
     @Test
