@@ -73,7 +73,7 @@ class ProtocolFuzzIT {
                         socket.send(frame(random));
                     }
                     // the answers to the burst first, until the socket is quiet: a refusal read after "last" is then
-                    // the refusal of "last" (rate_limited carries no clientId to tell them apart)
+                    // the refusal of "last" (a plain-text "last" has no clientId for the refusal to name)
                     while (countAnswer(socket.nextFrame(Duration.ofSeconds(2)), errorFrames, messageFrames) != null) {
                         // draining
                     }
