@@ -109,7 +109,8 @@ public class ChatEndpoint {
         // the container closes with 1009 beyond this
         socket.setMaxTextMessageBufferSize(limits.maxMessageBytes);
         String client = first(socket, ClientAddressFilter.PARAMETER);
-        var handshake = new Handshake(sessionId, persistence, resume, lastNumber, author, client == null ? "unknown" : client);
+        var handshake = new Handshake(sessionId, persistence, resume, lastNumber, author,
+                client == null ? "unknown" : client);
         if (!tokens.enabled()) {
             start(socket, handshake, null);
         } else if (socket.getUserPrincipal() instanceof Caller caller) {
