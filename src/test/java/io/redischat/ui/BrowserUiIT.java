@@ -386,7 +386,7 @@ class BrowserUiIT {
         send("three");
         awaitChat("you: one", "server: Message #1: one", "you: two", "server: Message #2: two", "you: three",
                 "server: Message #3: three");
-        browser.screenshot("35-localstorage-numbers-go-on-after-a-reload-and-a-switch");
+        browser.screenshot("44-localstorage-numbers-go-on-after-a-reload-and-a-switch");
         openCard(none);
         awaitConnected(none);
         send("second");
@@ -625,7 +625,7 @@ class BrowserUiIT {
             awaitConnected(id);
             typeFast(60, "fast ");
             List<String> typed = chatLog();
-            browser.screenshot("31-burst-of-60-paced-sending");
+            browser.screenshot("40-burst-of-60-paced-sending");
             assertTrue(typed.stream().anyMatch(line -> line.startsWith("you [pending]: fast")),
                     "some are still on their way when the page reloads: " + typed);
             assertEquals(0, rateLimitedErrors(), "paced under the announced limit: the server refused none");
@@ -640,7 +640,7 @@ class BrowserUiIT {
             }
             browser.waitUpTo(Duration.ofSeconds(10)).withMessage(() -> "chat shows " + chatLog())
                     .until(d -> expected.equals(chatLog()));
-            browser.screenshot("32-burst-of-60-all-stored-after-a-reload");
+            browser.screenshot("41-burst-of-60-all-stored-after-a-reload");
             assertEquals("[]", driver.executeScript(
                     "return sessionStorage.getItem('redis-chat.unsent.' + arguments[0]) ?? '[]'", id));
             assertEquals(0, rateLimitedErrors());
@@ -699,7 +699,7 @@ class BrowserUiIT {
             WebElement failed = driver.findElement(By.cssSelector("#messages li.msg[data-status='failed']"));
             assertTrue(failed.findElement(By.cssSelector(".msg-flag")).getText()
                     .startsWith("not sent: more than 20 messages a second"), failed.getText());
-            browser.screenshot("33-refused-messages-failed-with-retry");
+            browser.screenshot("42-refused-messages-failed-with-retry");
 
             // the page as it is again: paced, and retrying by itself
             driver.executeAsyncScript("""
@@ -718,7 +718,7 @@ class BrowserUiIT {
             }
             browser.waitUpTo(Duration.ofSeconds(15)).withMessage(() -> "chat shows " + chatLog())
                     .until(d -> ownLines().equals(new java.util.TreeSet<>(all)) && ownLines().size() == chatLog().size() / 2);
-            browser.screenshot("34-retried-messages-stored");
+            browser.screenshot("43-retried-messages-stored");
         }
         List<String> stored = atDefaultRate.client().get("api/sessions/" + id + "/messages/").json()
                 .getJsonArray("messages").stream().map(JsonObject.class::cast).filter(m -> m.getBoolean("isSent"))
