@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -120,6 +121,7 @@ class RedisFailureIT {
         try (ChatSocket client = service.persistentSocket(session)) {
             client.send("before");
             client.nextJson(2);
+            var shown = new AtomicLong();
             redis.pause();
             try {
                 long started = System.nanoTime();
@@ -133,7 +135,7 @@ class RedisFailureIT {
                 JsonObject answer = client.nextJson();
                 long sendMs = millisSince(started);
                 assertFalse(answer.getBoolean("persisted"));
-                client.nextJson();
+                shown.set(number(client.nextJson()));
                 assertEquals("redis_unavailable", client.nextJson().getString("code"));
                 assertTrue(sendMs < 4000, "answered in " + sendMs + " ms");
 
@@ -157,6 +159,8 @@ class RedisFailureIT {
                         }
                     } else if (frame.getBoolean("isSent")) {
                         unstored.incrementAndGet();
+                    } else {
+                        shown.accumulateAndGet(number(frame), Math::max);
                     }
                     return tooManyPending.get() + unstored.get() == 80;
                 }, Duration.ofSeconds(30), Duration.ZERO, "an answer to every message of the flood");
@@ -169,7 +173,21 @@ class RedisFailureIT {
                 redis.resume();
             }
             client.sendUntilStored("after");
+            // the numbers this socket gave its unstored replies are not given again by Redis
+            long stored = service.get("api/sessions/" + session + "/messages/").json().getJsonArray("messages")
+                    .getValuesAs(JsonObject.class).stream().map(m -> m.getString("content"))
+                    .filter(c -> c.startsWith("Message #") && c.contains(": after ")).mapToLong(c -> Long.parseLong(c.substring(9,
+                            c.indexOf(':')))).findFirst().orElseThrow();
+            assertTrue(stored > shown.get(), "after the outage Redis numbered on from #" + stored
+                    + ", the socket had shown up to #" + shown.get());
         }
+    }
+
+    /** N of a {@code Message #N: ...} reply frame. */
+    private static long number(JsonObject reply) {
+        String content = reply.getString("content");
+        assertTrue(content.startsWith("Message #"), content);
+        return Long.parseLong(content.substring(9, content.indexOf(':')));
     }
 
     @Test

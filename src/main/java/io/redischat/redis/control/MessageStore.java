@@ -226,7 +226,8 @@ public class MessageStore implements MessageLog {
                 request.from() == null ? "" : request.from(),
                 Long.toString(clientKey ? redisSettings.sessionTtlSeconds : SERVER_KEY_TTL_SECONDS), marker,
                 clientKey && request.author() != null ? request.author() : "",
-                Long.toString(settings.historyMaxBytes), newSessionRefusal(mayStartSession));
+                Long.toString(settings.historyMaxBytes), newSessionRefusal(mayStartSession),
+                Long.toString(request.numberFloor()));
         return new Script(List.of(keys.history(), keys.meta(), keys.seen(), keys.idempotencyKey(keyName)), args,
                 keys.live());
     }

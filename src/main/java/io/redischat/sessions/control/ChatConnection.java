@@ -170,6 +170,11 @@ public final class ChatConnection {
         return messageNumber.incrementAndGet();
     }
 
+    /** The highest {@code Message #N} this socket has shown, stored or not. */
+    long lastNumber() {
+        return messageNumber.get();
+    }
+
     /** Numbers this socket's unstored replies from {@code lastNumber + 1}: the client saw up to it before. */
     public void continueNumberingAfter(long lastNumber) {
         messageNumber.accumulateAndGet(lastNumber, Math::max);

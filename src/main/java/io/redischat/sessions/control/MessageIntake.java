@@ -89,10 +89,11 @@ public class MessageIntake {
             return;
         }
         boolean mayStartSession = newSessions.mayStart(from.clientAddress());
-        var request = new ExchangeRequest(from.sessionId(), message.content(), message.clientId(), from.author(),
-                message.hasClientId() ? from.clientKey(message.clientId()) : from.nextIdempotencyKey(),
-                from.from(), now);
-        from.afterPreviousWrite(() -> log.append(request, mayStartSession)).whenComplete((stored, failure) -> {
+        String idempotencyKey = message.hasClientId() ? from.clientKey(message.clientId()) : from.nextIdempotencyKey();
+        // made when the previous write is done: a reply it could not store has its number by then
+        from.afterPreviousWrite(() -> log.append(new ExchangeRequest(from.sessionId(), message.content(),
+                message.clientId(), from.author(), idempotencyKey, from.from(), now, from.lastNumber()),
+                mayStartSession)).whenComplete((stored, failure) -> {
             from.finishWrite(size);
             try {
                 if (causeOf(failure) instanceof SessionRefusedException refused) {

@@ -18,6 +18,8 @@
 --          ARGV[4] entries; the meta hash counts the bytes in field b
 -- ARGV[14] '' when a new session may be started, else why not: a message to a session that does not exist is then
 --          refused ({'refused', why}) and nothing is written
+-- ARGV[15] the highest N the sending socket has shown, stored or not (absent = 0): in a session that goes on, N is
+--          above it, so a reply numbered while Redis could not store it is not numbered again
 --
 -- The idempotency key holds 'marker|epoch|N|userSeq|replySeq|timestamp|sha1(content)': a retry whose content has
 -- another hash is not the same message, and is refused instead of being reported as stored. A server-made key leaves
@@ -102,7 +104,11 @@ if not epoch then
   counters = {'epoch', epoch}
   meta = {}
 end
-n = (tonumber(meta[2]) or 0) + 1
+n = (tonumber(meta[2]) or 0)
+if meta[2] then
+  n = math.max(n, tonumber(ARGV[15]) or 0)
+end
+n = n + 1
 userSeq = (tonumber(meta[3]) or 0) + 1
 replySeq = userSeq + 1
 local reply = 'Message #' .. int(n) .. ': ' .. ARGV[1]

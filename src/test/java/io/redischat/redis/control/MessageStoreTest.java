@@ -171,6 +171,25 @@ class MessageStoreTest {
     }
 
     @Test
+    void aNumberTheSocketShowedWhileRedisCouldNotStoreIsNotGivenAgainButANewHistoryStartsAtOne() throws Exception {
+        append(store, "stored", null);
+        // the socket answered its next message itself as #2 while Redis was away: the session goes on from there
+        StoredExchange after = append(store, new ExchangeRequest(session, "back", null, AUTHOR, "#test.floor",
+                "sock-1", System.currentTimeMillis(), 2));
+        assertEquals(3, after.number());
+        assertEquals("Message #3: back", after.reply().content());
+        StoredExchange next = append(store, "next", null);
+        assertEquals(4, next.number(), "the session's own count follows");
+
+        // a floor below the session's count changes nothing; in a session Redis starts anew, N starts at 1
+        assertEquals(5, append(store, new ExchangeRequest(session, "low", null, AUTHOR, "#test.low", "sock-1",
+                System.currentTimeMillis(), 1)).number());
+        redis.command("DEL", "chat:{" + session + "}:meta", "chat:{" + session + "}:history");
+        assertEquals(1, append(store, new ExchangeRequest(session, "anew", null, AUTHOR, "#test.anew", "sock-1",
+                System.currentTimeMillis(), 7)).number());
+    }
+
+    @Test
     void unknownSessionIsNeverPersisted() {
         SessionHistory history = store.history(session, HistoryQuery.all());
         assertTrue(history.messages().isEmpty());
