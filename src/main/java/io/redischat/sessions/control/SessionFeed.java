@@ -63,6 +63,11 @@ final class SessionFeed implements LiveExchanges.Listener {
     static final long RECENT_CHARS = 256 * 1024;
     static final int READ_RETRIES = 50;
     static final long READ_RETRY_MS = 300;
+    /**
+     * How long a hole may wait for its message before the history is read: this instance's writers finish their
+     * exchanges out of seq order now and then (two pipelines in flight), and the missing one is then a moment away.
+     */
+    static final long HOLE_GRACE_MS = 25;
 
     private final String sessionId;
     private final MessageLog log;
@@ -85,6 +90,7 @@ final class SessionFeed implements LiveExchanges.Listener {
     private boolean reading;
     private boolean readAgain;
     private boolean retryScheduled;
+    private boolean holeCheckScheduled;
     private int failedReads;
     /**
      * Counts what the feed learned of epochs from elsewhere than a history read (live exchanges, members' places). A
@@ -322,6 +328,7 @@ final class SessionFeed implements LiveExchanges.Listener {
      */
     private void deliver() {
         boolean missing = false;
+        boolean hole = false;
         for (Member member : members) {
             if (member.seq == UNKNOWN || member.waiting) {
                 continue;
@@ -349,7 +356,7 @@ final class SessionFeed implements LiveExchanges.Listener {
                 }
             }
             if (!member.waiting && recent.higherKey(member.seq) != null) {
-                missing = true;
+                hole = true;
             }
         }
         while (recent.size() > RECENT_MESSAGES || (recentChars > RECENT_CHARS && recent.size() > 1)) {
@@ -364,7 +371,27 @@ final class SessionFeed implements LiveExchanges.Listener {
         }
         if (missing) {
             readHistory();
+        } else if (hole) {
+            checkHoleLater();
         }
+    }
+
+    /** A hole still there after {@link #HOLE_GRACE_MS} was not a late exchange of this instance: the history has it. */
+    private void checkHoleLater() {
+        if (holeCheckScheduled) {
+            return;
+        }
+        holeCheckScheduled = true;
+        delays.after(HOLE_GRACE_MS, () -> tasks.execute(() -> {
+            holeCheckScheduled = false;
+            for (Member member : members) {
+                if (member.seq != UNKNOWN && !member.waiting && Objects.equals(member.epoch, epoch)
+                        && !recent.containsKey(member.seq + 1) && recent.higherKey(member.seq) != null) {
+                    readHistory();
+                    return;
+                }
+            }
+        }));
     }
 
     private void forgetOldest() {

@@ -141,7 +141,22 @@ class SessionFeedTest {
         Client client = harness.join();
         harness.writeElsewhere("lost");
         feed.onExchange(harness.writeElsewhere("next"));
+        assertEquals(List.of(), client.seqs(), "the hole may be an exchange a moment away: a short wait first");
+        harness.clock.advance(SessionFeed.HOLE_GRACE_MS);
         assertEquals(List.of(1L, 2L, 3L, 4L), client.seqs());
+    }
+
+    @Test
+    void aHoleFilledWithinTheGraceCostsNoHistoryRead() {
+        feed.subscribed();
+        Client client = harness.join();
+        int readsBefore = log.reads;
+        StoredExchange late = harness.writeElsewhere("finished late by its pipeline");
+        feed.onStored(harness.writeElsewhere("finished first"));
+        feed.onStored(late);
+        harness.clock.advance(SessionFeed.HOLE_GRACE_MS);
+        assertEquals(List.of(1L, 2L, 3L, 4L), client.seqs());
+        assertEquals(readsBefore, log.reads, "no history read for a hole that filled itself");
     }
 
     @Test
@@ -152,6 +167,7 @@ class SessionFeedTest {
         harness.writeElsewhere("trimmed");
         harness.writeElsewhere("trimmed too");
         feed.onExchange(harness.writeElsewhere("kept"));
+        harness.clock.advance(SessionFeed.HOLE_GRACE_MS);
         assertEquals(List.of(5L, 6L), client.seqs());
         assertEquals(List.of("gap"), client.syncStates());
     }
@@ -411,6 +427,7 @@ class SessionFeedTest {
         harness.writeNamed(alice, "sent, then the socket dropped", "alice-1");
         // the publication was lost: the next message shows the hole, and the feed reads the history
         harness.writeNamed(alice, "next", "alice-2").thenAccept(feed::onExchange);
+        harness.clock.advance(SessionFeed.HOLE_GRACE_MS);
         assertEquals(List.of("alice-1", "alice-1", "alice-2", "alice-2"), clientIds(alice));
         assertEquals(List.of("", "", "", ""), clientIds(bob));
 
