@@ -43,10 +43,19 @@ public final class ExternalProcess implements AutoCloseable {
         return start(command, log, Map.of());
     }
 
-    /** Starts {@code command} with extra environment variables, its output going to {@code log}. */
+    /**
+     * Starts {@code command} with extra environment variables (a null value removes one the test JVM has), its
+     * output going to {@code log}.
+     */
     public static ExternalProcess start(List<String> command, Path log, Map<String, String> environment) {
         var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().putAll(environment);
+        environment.forEach((name, value) -> {
+            if (value == null) {
+                builder.environment().remove(name);
+            } else {
+                builder.environment().put(name, value);
+            }
+        });
         try {
             return new ExternalProcess(Path.of(command.get(0)).getFileName().toString(), builder.start(), log);
         } catch (IOException e) {
