@@ -41,7 +41,8 @@ public final class PayaraMicro7Process implements DeployedServer {
         List<String> command = List.of(java.toString(), "-Xmx512m", "-jar", jar.toString(),
                 "--deploy", ServerProcesses.war().toString(), "--port", Integer.toString(port), "--nohazelcast",
                 "--rootdir", runtime.resolve("root").toString(),
-                "--postbootcommandfile", Path.of("server-config/post-boot-commands.asadmin").toAbsolutePath().toString());
+                "--postbootcommandfile",
+                Path.of("server-config/post-boot-commands.asadmin").toAbsolutePath().toString());
         var micro = new PayaraMicro7Process(port, runtime,
                 ExternalProcess.start(command, runtime.resolve("console.log"), environment));
         micro.awaitReady(Duration.ofSeconds(180));

@@ -47,7 +47,8 @@ public final class WildflyProcess implements DeployedServer {
         configure(home, base, java, cliValues);
         try {
             Files.createDirectories(base.resolve("deployments"));
-            Files.copy(ServerProcesses.war(), base.resolve("deployments/chat.war"), StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(ServerProcesses.war(), base.resolve("deployments/chat.war"),
+                    StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -82,7 +83,8 @@ public final class WildflyProcess implements DeployedServer {
             Process cli = builder.start();
             if (!cli.waitFor(120, TimeUnit.SECONDS) || cli.exitValue() != 0) {
                 cli.destroyForcibly();
-                throw new IllegalStateException("wildfly.cli failed:\n" + ServerProcesses.read(base.resolve("cli.log")));
+                throw new IllegalStateException("wildfly.cli failed:\n"
+                        + ServerProcesses.read(base.resolve("cli.log")));
             }
         } catch (IOException e) {
             throw new IllegalStateException(e);
