@@ -198,7 +198,7 @@ abstract class DeployerChecks {
         JsonObject history = service.get("api/sessions/" + session + "/messages/").json();
         assertTrue(history.getBoolean("success"), history.toString());
         String first = history.getJsonArray("messages").getJsonObject(0).getString("content");
-        assertTrue(first.startsWith("after the outage"), "a restarted, empty Redis starts the history over: " + history);
+        assertTrue(first.startsWith("after the outage"), "an empty Redis starts the history over: " + history);
     }
 
     /** The metrics URI with the application scope where the server knows scopes. */

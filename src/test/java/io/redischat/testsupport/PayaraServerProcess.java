@@ -158,9 +158,15 @@ public final class PayaraServerProcess implements DeployedServer {
         return ServerProcesses.read(domains.resolve("chat/logs/server.log"));
     }
 
-    /** Stops start-domain --verbose and the server under it; the domain stays under target/ for its log. */
+    /** Stops start-domain --verbose and the server under it; keeps the server's log, deletes the domain (140 MB). */
     @Override
     public void close() {
         ServerProcesses.stopTree(process);
+        try {
+            Files.writeString(domains.resolve("server.log"), log());
+        } catch (IOException e) {
+            // the log is a convenience; the domain goes anyway
+        }
+        ServerProcesses.deleteTree(domains.resolve("chat"));
     }
 }
