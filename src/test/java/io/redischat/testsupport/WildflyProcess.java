@@ -16,7 +16,8 @@ import java.util.stream.Collectors;
  * The built WAR on WildFly ({@code standalone-microprofile.xml}), unpacked by the build from the
  * {@code wildfly-dist} zip ({@code -Dwildfly.home}): a server base directory of its own under {@code target/servers/},
  * {@code server-config/wildfly.cli} applied to it offline with the test's values, the WAR copied to its deployments,
- * every port moved to a free one by one offset. Health and metrics answer on the management interface.
+ * every port moved to a free one by one offset. Health ({@code /health}) and the Micrometer registry's Prometheus
+ * text ({@code /prometheus}) answer on the management interface.
  */
 public final class WildflyProcess implements DeployedServer {
 
@@ -119,7 +120,7 @@ public final class WildflyProcess implements DeployedServer {
 
     @Override
     public URI metrics() {
-        return URI.create("http://127.0.0.1:" + (9990 + offset) + "/metrics");
+        return URI.create("http://127.0.0.1:" + (9990 + offset) + "/prometheus");
     }
 
     @Override

@@ -18,7 +18,8 @@ import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.Tag;
 
 /**
- * The service's metrics, in the application registry (Prometheus text at {@code /metrics?scope=application}).
+ * The service's metrics, in the application registry (Prometheus text at {@code /metrics?scope=application}), or
+ * where the server has no MicroProfile Metrics (WildFly) in its Micrometer registry under the same names.
  * Counters by reason use a tag, so one name covers every reason.
  */
 @ApplicationScoped
@@ -29,8 +30,11 @@ public class ChatMetrics {
     @Inject
     Instance<MetricRegistry> registries;
 
-    /** Null on a server without MicroProfile Metrics (WildFly uses Micrometer): metrics are then not kept. */
+    /** Null on a server without MicroProfile Metrics (WildFly uses Micrometer): then {@link #micrometer}. */
     private MetricRegistry registry;
+
+    /** The server's Micrometer registry where it has no MicroProfile Metrics; null where it has neither. */
+    private MeterBridge micrometer;
 
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, Histogram> histograms = new ConcurrentHashMap<>();
@@ -38,7 +42,21 @@ public class ChatMetrics {
     @PostConstruct
     void describe() {
         if (!registries.isResolvable()) {
-            LOG.info("no MicroProfile Metrics on this server: redis-chat keeps no metrics");
+            micrometer = micrometer();
+            if (micrometer == null) {
+                LOG.info("no MicroProfile Metrics and no Micrometer on this server: redis-chat keeps no metrics");
+                return;
+            }
+            LOG.info("no MicroProfile Metrics on this server: redis-chat's metrics go to its Micrometer registry");
+            micrometer.counter("chat_messages_received", "messages received from WebSocket clients", null, null);
+            micrometer.counter("chat_messages_persisted", "messages Redis confirmed (stored with their reply)", null,
+                    null);
+            micrometer.counter("chat_messages_failed", "persisted-session messages Redis did not store", null, null);
+            micrometer.histogram("chat_redis_command_microseconds", "Redis script round trip in microseconds",
+                    "command", "append");
+            micrometer.histogram("chat_redis_command_microseconds", "Redis script round trip in microseconds",
+                    "command", "history");
+            micrometer.histogram("chat_history_fetch_microseconds", "REST history fetch in microseconds", null, null);
             return;
         }
         registry = registries.get();
@@ -83,6 +101,9 @@ public class ChatMetrics {
 
     public <T> void gauge(String name, String description, T source, Function<T, Number> reading) {
         if (registry == null) {
+            if (micrometer != null) {
+                micrometer.gauge(name, description, source, reading);
+            }
             return;
         }
         registry.gauge(Metadata.builder().withName(name).withDescription(description).build(), source, reading);
@@ -92,10 +113,14 @@ public class ChatMetrics {
     // Payara's registry fails under concurrent creation of the same metric.
 
     private void increment(String name, String tag, String value) {
-        if (registry == null) {
+        if (registry == null && micrometer == null) {
             return;
         }
         try {
+            if (registry == null) {
+                micrometer.increment(name, tag, value);
+                return;
+            }
             counter(name, null, tag, value).inc();
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "metric " + name + " not updated", e);
@@ -103,13 +128,35 @@ public class ChatMetrics {
     }
 
     private void update(String name, String tag, String value, long amount) {
-        if (registry == null) {
+        if (registry == null && micrometer == null) {
             return;
         }
         try {
+            if (registry == null) {
+                micrometer.record(name, tag, value, amount);
+                return;
+            }
             histogram(name, null, tag, value).update(amount);
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "metric " + name + " not updated", e);
+        }
+    }
+
+    /**
+     * The server's Micrometer registry, or null: Micrometer is looked up by name first, since the WAR does not bundle
+     * it and {@link MicrometerMeters} cannot load without it.
+     */
+    private static MeterBridge micrometer() {
+        try {
+            Class.forName(MicrometerMeters.REGISTRY_CLASS, false, ChatMetrics.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError absent) {
+            return null;
+        }
+        try {
+            return MicrometerMeters.fromServer().orElse(null);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.log(Level.WARNING, "Micrometer is there but its registry could not be used", e);
+            return null;
         }
     }
 
