@@ -10,8 +10,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Collectors;
 
 import jakarta.json.JsonObject;
 
@@ -166,6 +169,7 @@ abstract class DeployerChecks {
         assertTrue(ready.body().contains("\"UP\""), ready.body());
         var metrics = get(metricsUri());
         assertEquals(200, metrics.statusCode(), metrics.body());
+        keep(metrics.body());
         checkMetrics(metrics.body());
     }
 
@@ -204,6 +208,19 @@ abstract class DeployerChecks {
     /** The metrics URI with the application scope where the server knows scopes. */
     URI metricsUri() {
         return server.metrics();
+    }
+
+    /** The server's chat_* metrics, kept under target/servers/ to compare the servers' names side by side. */
+    private void keep(String prometheusText) {
+        String chat = prometheusText.lines().filter(line -> line.startsWith("chat_") || line.contains(" chat_"))
+                .collect(Collectors.joining("\n", "", "\n"));
+        try {
+            Path file = Path.of("target", "servers", server.name().replace(' ', '-') + "-metrics.txt");
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, chat);
+        } catch (IOException e) {
+            // only a convenience for reading
+        }
     }
 
     static HttpResponse<String> get(URI uri) {
