@@ -49,6 +49,8 @@ public final class ChatConnection {
     private Future<?> expiry;
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile long lastHeardNanos = System.nanoTime();
+    private volatile long pingStartedNanos;
+    private volatile boolean pingInFlight;
     private final String connectionId;
     private final String author;
     private final boolean persistent;
@@ -107,17 +109,39 @@ public final class ChatConnection {
         lastHeardNanos = System.nanoTime();
     }
 
-    long silentForNanos(long now) {
-        return now - lastHeardNanos;
-    }
-
-    /** Asks the client for a pong; a socket that cannot take it is dead. */
+    /**
+     * Asks the client for a pong; a socket that cannot take it is dead. The container may block in here on a socket
+     * whose peer is gone: {@link #pingStuck} tells.
+     */
     void ping() {
+        pingStartedNanos = System.nanoTime();
+        pingInFlight = true;
         try {
             socket.getAsyncRemote().sendPing(PING.duplicate());
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.FINE, "ping failed on " + id(), e);
+        } finally {
+            pingInFlight = false;
         }
+    }
+
+    /** A ping has been in the container's hands for longer than {@code limitNanos}: the socket is stuck. */
+    boolean pingStuck(long now, long limitNanos) {
+        return pingInFlight && now - pingStartedNanos > limitNanos;
+    }
+
+    /** A ping went out more than {@code limitNanos} ago and nothing came from the client since it was sent. */
+    boolean pongOverdue(long now, long limitNanos) {
+        long started = pingStartedNanos;
+        return !pingInFlight && started != 0 && started - lastHeardNanos > 0 && now - started > limitNanos;
+    }
+
+    /**
+     * Never pinged, or heard of since its last ping: an unanswered ping stays the one the pong timeout counts from.
+     */
+    boolean needsPing() {
+        long started = pingStartedNanos;
+        return !pingInFlight && (started == 0 || lastHeardNanos - started >= 0);
     }
 
     /** The container's id of the socket, for logs. */

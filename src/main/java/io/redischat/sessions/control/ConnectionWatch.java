@@ -3,13 +3,15 @@ package io.redischat.sessions.control;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -28,7 +30,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperties;
  * timer it pings every open socket, closes those that stayed silent (not even a pong) for a ping interval and the
  * pong timeout, and ends those the container closed without telling the endpoint (a handshake aborted before the
  * socket was registered skips {@code @OnClose} in Tyrus). The watch's own thread never waits for a socket: closes go
- * to their own threads and pings to one sender, so a socket the container blocks on cannot stop the watch, and a
+ * to their own threads and pings to a ping pass, so a socket the container blocks on cannot stop the watch; a socket
+ * whose ping the container holds longer than the pong timeout is ended, and the others are pinged by a new pass. A
  * connection the watch gives up on is released at once, whatever its close is still doing.
  */
 @ApplicationScoped
@@ -48,7 +51,7 @@ public class ConnectionWatch {
 
     private ScheduledExecutorService timer;
     private ExecutorService pinger;
-    private final AtomicBoolean pinging = new AtomicBoolean();
+    private final Set<PingPass> passes = ConcurrentHashMap.newKeySet();
 
     @PostConstruct
     void start() {
@@ -56,7 +59,8 @@ public class ConnectionWatch {
         // a token's expiry is hours away: a socket that ends before must not keep its task until then
         scheduler.setRemoveOnCancelPolicy(true);
         timer = scheduler;
-        pinger = Executors.newSingleThreadExecutor(new DaemonThreadFactory("redis-chat-ping-send"));
+        // a thread per pass: a pass the container blocks for good keeps its thread, the next pass gets another
+        pinger = Executors.newCachedThreadPool(new DaemonThreadFactory("redis-chat-ping-send"));
         timer.scheduleWithFixedDelay(this::safeRound, settings.pingIntervalMs, settings.pingIntervalMs,
                 TimeUnit.MILLISECONDS);
     }
@@ -117,7 +121,7 @@ public class ConnectionWatch {
 
     void round() {
         long now = System.nanoTime();
-        long silentLimit = TimeUnit.MILLISECONDS.toNanos(settings.pingIntervalMs + settings.pongTimeoutMs);
+        long pongTimeout = TimeUnit.MILLISECONDS.toNanos(settings.pongTimeoutMs);
         var toPing = new ArrayList<ChatConnection>();
         for (ChatConnection connection : limits.open()) {
             try {
@@ -126,28 +130,55 @@ public class ConnectionWatch {
                         LOG.info(() -> "ws swept session=" + connection.sessionId() + " socket=" + connection.id()
                                 + " " + connection.logText());
                     }
-                } else if (connection.silentForNanos(now) > silentLimit) {
+                } else if (connection.pingStuck(now, pongTimeout) || connection.pongOverdue(now, pongTimeout)) {
+                    boolean stuck = connection.pingStuck(now, pongTimeout);
                     connection.closeLater(CloseReason.CloseCodes.GOING_AWAY, "no answer to ping");
                     if (end(connection)) {
-                        LOG.info(() -> "ws ping timeout session=" + connection.sessionId() + " socket="
-                                + connection.id() + " " + connection.logText());
+                        LOG.info(() -> "ws ping " + (stuck ? "stuck" : "timeout") + " session="
+                                + connection.sessionId() + " socket=" + connection.id() + " " + connection.logText());
                     }
-                } else {
+                } else if (connection.needsPing()) {
                     toPing.add(connection);
                 }
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "watching socket " + connection.id() + " failed", e);
             }
         }
-        // one ping pass at a time: a pass still stuck in the container skips this one, the silence check above goes on
-        if (!toPing.isEmpty() && pinging.compareAndSet(false, true)) {
+        // one ping pass at a time, unless every pass still running is stuck on a socket (then that socket is ended
+        // above, and a new pass pings the others): a socket the container blocks on must not silence all the others
+        if (!toPing.isEmpty() && passes.stream().allMatch(pass -> pass.stuck(now, pongTimeout))) {
+            var pass = new PingPass(toPing);
+            passes.add(pass);
             pinger.execute(() -> {
                 try {
-                    toPing.forEach(ChatConnection::ping);
+                    pass.run();
                 } finally {
-                    pinging.set(false);
+                    passes.remove(pass);
                 }
             });
+        }
+    }
+
+    /** Pings sockets one after the other; knows which ping it is waiting for. */
+    private static final class PingPass {
+        private final List<ChatConnection> sockets;
+        private volatile ChatConnection current;
+
+        PingPass(List<ChatConnection> sockets) {
+            this.sockets = sockets;
+        }
+
+        void run() {
+            for (ChatConnection socket : sockets) {
+                current = socket;
+                socket.ping();
+            }
+            current = null;
+        }
+
+        boolean stuck(long now, long limitNanos) {
+            ChatConnection waitingFor = current;
+            return waitingFor != null && waitingFor.pingStuck(now, limitNanos);
         }
     }
 }

@@ -33,6 +33,7 @@ class ConnectionWatchTest {
     final CountDownLatch containerReleased = new CountDownLatch(1);
     final AtomicInteger closeCalls = new AtomicInteger();
     final AtomicInteger pingCalls = new AtomicInteger();
+    final AtomicInteger alivePings = new AtomicInteger();
     ConnectionLimits limits;
     ConnectionWatch watch;
 
@@ -62,24 +63,39 @@ class ConnectionWatchTest {
     @Test
     void silentSocketsWhoseCloseBlocksAreReleasedAndTheRoundGoesOn() throws Exception {
         for (int i = 0; i < 5; i++) {
-            assertNull(limits.admit(connection("s" + i, true, false)));
+            assertNull(limits.admit(connection("s" + i, true, false, false)));
         }
-        Thread.sleep(PING_MS + PONG_TIMEOUT_MS + 20);
+        watch.round();
+        awaitCount(pingCalls, 5);
+        Thread.sleep(PONG_TIMEOUT_MS + 20);
         assertTimeoutPreemptively(Duration.ofSeconds(2), () -> watch.round(), "a blocked close held the round");
         assertEquals(0, limits.openConnections(), "every silent socket's slots are free");
         awaitCount(closeCalls, 5);
     }
 
     @Test
-    void aPingThatBlocksDoesNotHoldTheRoundAndLaterRoundsStillReleaseTheSilent() throws Exception {
-        assertNull(limits.admit(connection("pinged", false, true)));
-        assertTimeoutPreemptively(Duration.ofSeconds(2), () -> watch.round(), "a blocked ping held the round");
+    void aPingTheContainerHoldsEndsThatSocketOnlyAndTheOthersArePingedByANewPass() throws Exception {
+        ChatConnection stuck = connection("stuck", false, true, false);
+        ChatConnection alive = connection("alive", false, false, true);
+        assertNull(limits.admit(stuck));
+        assertNull(limits.admit(alive));
+        for (int i = 0; i < 15; i++) {
+            assertTimeoutPreemptively(Duration.ofSeconds(2), () -> watch.round(), "a blocked ping held the round");
+            Thread.sleep(PING_MS);
+        }
+        assertTrue(limits.open().contains(alive), "a socket that answers its pings stays, whatever another one does");
+        assertTrue(!limits.open().contains(stuck), "the socket whose ping the container holds is released");
+        assertTrue(alivePings.get() >= 3, "the answering socket kept being pinged: " + alivePings.get());
+    }
+
+    @Test
+    void aSocketThatDoesNotAnswerItsPingIsReleasedAfterThePongTimeout() throws Exception {
+        assertNull(limits.admit(connection("silent", false, false, false)));
+        watch.round();
         awaitCount(pingCalls, 1);
-        // the ping pass is still stuck in the container: the next rounds neither wait for it nor start another
-        Thread.sleep(PING_MS + PONG_TIMEOUT_MS + 20);
-        assertTimeoutPreemptively(Duration.ofSeconds(2), () -> watch.round(), "the next round waited for the ping");
-        assertEquals(1, pingCalls.get(), "one ping pass at a time");
-        assertEquals(0, limits.openConnections(), "the socket that never answered is released");
+        Thread.sleep(PONG_TIMEOUT_MS + 20);
+        watch.round();
+        assertEquals(0, limits.openConnections());
     }
 
     private void awaitCount(AtomicInteger count, int expected) throws InterruptedException {
@@ -90,14 +106,23 @@ class ConnectionWatchTest {
         assertTrue(count.get() >= expected, count.get() + " of " + expected);
     }
 
-    /** A connection on a socket whose close and/or ping block until the test ends. */
-    private ChatConnection connection(String session, boolean closeBlocks, boolean pingBlocks) {
+    /**
+     * A connection on a socket whose close and/or ping block until the test ends; with {@code answers}, each ping that
+     * returns is answered with a pong (the client is alive).
+     */
+    private ChatConnection connection(String session, boolean closeBlocks, boolean pingBlocks, boolean answers) {
+        ChatConnection[] made = new ChatConnection[1];
         RemoteEndpoint.Async remote = (RemoteEndpoint.Async) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {RemoteEndpoint.Async.class}, (proxy, method, args) -> {
                     if (method.getName().equals("sendPing")) {
                         pingCalls.incrementAndGet();
                         if (pingBlocks) {
                             containerReleased.await();
+                        } else if (answers) {
+                            if (session.equals("alive")) {
+                                alivePings.incrementAndGet();
+                            }
+                            made[0].heard();
                         }
                     }
                     return null;
@@ -116,7 +141,8 @@ class ConnectionWatchTest {
                     }
                     default -> null;
                 });
-        return new ChatConnection(socket, session, new ClientIdentity("10.0.0.1", null, null), false, 65536,
+        made[0] = new ChatConnection(socket, session, new ClientIdentity("10.0.0.1", null, null), false, 65536,
                 new MemoryBudget(1 << 20, 1 << 20));
+        return made[0];
     }
 }
