@@ -19,6 +19,7 @@ export const EMPTY_REASONS = Object.freeze({
     never_persisted: 'no messages sent with Redis persistence in this session',
     expired: 'TTL expired',
     none_in_range: 'no messages in the requested range',
+    deleted: 'deleted by an administrator',
     redis_down: 'Redis down',
 });
 

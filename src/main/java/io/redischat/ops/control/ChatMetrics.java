@@ -90,6 +90,11 @@ public class ChatMetrics {
         increment("chat_rejected_inputs", "reason", reason);
     }
 
+    /** An admin API action (list, detail, delete, ttl, export, import, refused), by action. */
+    public void adminAction(String action) {
+        increment("chat_admin_actions", "action", action);
+    }
+
     /** Redis round trip of one script call, in microseconds (a histogram: Payara's timers mis-scale durations). */
     public void redisCommand(String command, long nanos) {
         update("chat_redis_command_microseconds", "command", command, nanos / 1000);

@@ -49,6 +49,8 @@ import io.redischat.sessions.entity.StoredExchange;
 public class MessageStore implements MessageLog {
 
     private static final LuaScript APPEND = LuaScript.fromResource(MessageStore.class, "append.lua");
+    /** What the seen marker holds after the admin API deleted the session (delete.lua writes it). */
+    public static final String DELETED_MARK = "deleted";
     /** A key the server made only has to outlive a retry. */
     private static final long SERVER_KEY_TTL_SECONDS = 60;
     /** What a REST answer holds besides its messages (success, session_id, count, cursor, epoch, ...). */
@@ -349,6 +351,8 @@ public class MessageStore implements MessageLog {
         if (messages.isEmpty()) {
             if (epoch != null) {
                 reason = EmptyReason.none_in_range;
+            } else if (DELETED_MARK.equals(seenEpoch)) {
+                reason = EmptyReason.deleted;
             } else if (seenEpoch != null) {
                 reason = EmptyReason.expired;
             } else {

@@ -6,6 +6,8 @@ public enum EmptyReason {
     never_persisted,
     /** Messages were stored, and the session's TTL ran out. */
     expired,
+    /** An administrator deleted the session (the admin API), within {@code chat.session.marker-ttl}. */
+    deleted,
     /** The session has history, just none in the requested range. */
     none_in_range
 }
