@@ -1,0 +1,67 @@
+package io.redischat.admin.boundary;
+
+
+import jakarta.annotation.Priority;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.Provider;
+
+import io.redischat.admin.control.AdminAccess;
+import io.redischat.admin.control.AdminToken;
+import io.redischat.admin.control.AuditLog;
+import io.redischat.api.entity.ErrorResponse;
+
+/**
+ * In front of the admin API: without {@code chat.admin.token} it does not exist (404); otherwise a request needs
+ * {@code Authorization: Bearer <that token>} (401 with a {@code WWW-Authenticate: Bearer} challenge, audited as
+ * {@code refused}). The caller's token id goes to the resource as the request property {@link #ACTOR}.
+ */
+@Provider
+@AdminOnly
+@Priority(Priorities.AUTHENTICATION)
+public class AdminTokenFilter implements ContainerRequestFilter {
+
+    public static final String ACTOR = "io.redischat.admin.actor";
+    private static final String BEARER = "Bearer ";
+
+    @Inject
+    AdminAccess access;
+
+    @Inject
+    AuditLog audit;
+
+    @Context
+    HttpServletRequest servletRequest;
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        AdminToken token = access.token();
+        if (token == null) {
+            request.abortWith(error(Response.Status.NOT_FOUND, "not found").build());
+            return;
+        }
+        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        String presented = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
+                ? header.substring(BEARER.length()).trim() : null;
+        if (!token.matches(presented)) {
+            audit.record("unknown", "refused", null, (presented == null ? "no token" : "wrong token")
+                    + " from " + servletRequest.getRemoteAddr());
+            request.abortWith(error(Response.Status.UNAUTHORIZED, presented == null
+                    ? "admin token required: Authorization: Bearer <chat.admin.token>" : "admin token not accepted")
+                    .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"chat-admin\"").build());
+            return;
+        }
+        request.setProperty(ACTOR, "token:" + token.id());
+    }
+
+    private static Response.ResponseBuilder error(Response.Status status, String why) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(ErrorResponse.of(why));
+    }
+}

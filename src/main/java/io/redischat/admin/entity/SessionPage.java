@@ -1,0 +1,16 @@
+package io.redischat.admin.entity;
+
+import java.util.List;
+
+import jakarta.json.bind.annotation.JsonbProperty;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
+
+/** A page of sessions; {@code next_cursor} is absent (null) on the last page, else pass it as {@code cursor}. */
+@JsonbPropertyOrder({"success", "sessions", "count", "next_cursor"})
+public record SessionPage(boolean success, List<SessionSummary> sessions, int count,
+                          @JsonbProperty("next_cursor") String nextCursor) {
+
+    public static SessionPage of(List<SessionSummary> sessions, String nextCursor) {
+        return new SessionPage(true, sessions, sessions.size(), nextCursor);
+    }
+}
