@@ -72,6 +72,7 @@ public class AdminBackupResource {
         StreamingOutput body = out -> {
             Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
             long sessions = sessionId == null ? export.all(writer) : export.one(sessionId, writer) ? 1 : 0;
+            export.end(writer, sessions);
             writer.flush();
             audit.record(actor, "export", sessionId, sessions + " sessions");
         };

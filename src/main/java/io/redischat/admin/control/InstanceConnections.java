@@ -54,12 +54,18 @@ public class InstanceConnections {
     @Inject
     LiveExchanges live;
 
+    @Inject
+    AdminAccess access;
+
     private ScheduledExecutorService timer;
 
+    /** Only with the admin API on: without it nobody reads the counts, and Redis is spared the writes. */
     @PostConstruct
     void start() {
         timer = Executors.newSingleThreadScheduledExecutor(new DaemonThreadFactory("redis-chat-instance-counts"));
-        timer.scheduleWithFixedDelay(this::publish, 0, REFRESH_MS, TimeUnit.MILLISECONDS);
+        if (access.token() != null) {
+            timer.scheduleWithFixedDelay(this::publish, 0, REFRESH_MS, TimeUnit.MILLISECONDS);
+        }
     }
 
     /** Made with the application, so the counts are published before anyone asks. */
@@ -70,6 +76,9 @@ public class InstanceConnections {
     @PreDestroy
     void stop() {
         timer.shutdownNow();
+        if (access.token() == null) {
+            return;
+        }
         try {
             UnifiedJedis client = redis.client();
             client.del(hash(live.instanceId()));

@@ -31,7 +31,8 @@ import io.redischat.redis.control.StoreSettings;
  * {"type":"message","session_id":"a","epoch":"6f1c2a9b","seq":1,"n":1,"content":"hi","timestamp":1795870896901,
  *  "isSent":true,"from":"c1","clientId":"m1","author":"s..."}
  * </pre>
- * ({@code clientId} and {@code author} only when the message had a clientId; {@code from} only when known.)
+ * ({@code clientId} and {@code author} only when the message had a clientId; {@code from} only when known.) The last
+ * line, {@code {"type":"end","sessions":N}}, says the export is complete.
  */
 @ApplicationScoped
 public class SessionExport {
@@ -94,6 +95,11 @@ public class SessionExport {
             }
             from = "(" + page.get(page.size() - 1).getID();
         }
+    }
+
+    /** The last line, written only when the export completed: a file without it was cut short. */
+    public void end(Writer out, long sessions) {
+        line(out, json -> json.write("type", "end").write("sessions", sessions));
     }
 
     private static void message(Writer out, String sessionId, String epoch, long seq, Map<String, String> fields) {

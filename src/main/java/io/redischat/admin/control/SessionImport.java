@@ -200,7 +200,8 @@ public class SessionImport {
                             ? type.getString() : "") {
                         case "session" -> run.header(line);
                         case "message" -> run.message(line);
-                        default -> throw new MalformedLine("type must be \"session\" or \"message\"");
+                        case "end" -> run.finish();
+                        default -> throw new MalformedLine("type must be \"session\", \"message\" or \"end\"");
                     }
                 } catch (MalformedLine e) {
                     run.keepSoFar();

@@ -50,12 +50,19 @@ public class SessionNotices {
     @Inject
     OutboundFrames frames;
 
+    @Inject
+    AdminAccess access;
+
     private ScheduledExecutorService closer;
 
+    /** Subscribed only with the admin API on (no deletes otherwise): set the same token on every instance. */
     @PostConstruct
     void start() {
         closer = Executors.newSingleThreadScheduledExecutor(
                 new io.redischat.sessions.control.DaemonThreadFactory("redis-chat-admin-notices"));
+        if (access.token() == null) {
+            return;
+        }
         subscriber.subscribe(channel(), new LiveSubscriber.ChannelListener() {
             @Override
             public void onMessage(String payload) {
