@@ -16,6 +16,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperties;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
+import io.redischat.admin.control.AdminSettings;
 import io.redischat.redis.control.RedisConnection;
 import io.redischat.redis.control.RedisSettings;
 import io.redischat.redis.control.StoreSettings;
@@ -35,7 +36,7 @@ class ConfigurationDocumentedTest {
     void theReadmeTableListsEverySettingWithItsDeclaredDefault() throws IOException {
         Map<String, String> declared = new TreeMap<>();
         for (Class<?> settings : new Class<?>[] {RedisSettings.class, StoreSettings.class, ChatLimits.class,
-                NetworkSettings.class, AuthSettings.class, JwtSettings.class}) {
+                NetworkSettings.class, AuthSettings.class, JwtSettings.class, AdminSettings.class}) {
             String prefix = settings.getAnnotation(ConfigProperties.class).prefix();
             for (Field field : settings.getDeclaredFields()) {
                 ConfigProperty property = field.getAnnotation(ConfigProperty.class);
