@@ -2,14 +2,14 @@ package io.redischat.admin.control;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.TreeSet;
 
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
@@ -25,23 +25,29 @@ final class RedisMasters {
     private RedisMasters() {
     }
 
-    /** The masters' names in scan order. */
+    /**
+     * The masters' names in scan order. A Cluster's come from {@code CLUSTER SLOTS} (the owner of each slot range),
+     * asked of the first node that answers: {@code ROLE} would be simpler but is in {@code @dangerous}, which the
+     * least-privilege ACL user of the README may not run.
+     */
     static List<String> of(UnifiedJedis client) {
         if (!(client instanceof RedisClusterClient cluster)) {
             return List.of(SINGLE);
         }
-        var masters = new TreeMap<String, ConnectionPool>();
-        for (Map.Entry<String, ConnectionPool> node : cluster.getClusterNodes().entrySet()) {
-            try (Connection connection = node.getValue().getResource()) {
-                List<Object> role = new Jedis(connection).role();
-                if (!role.isEmpty() && "master".equals(text(role.get(0)))) {
-                    masters.put(node.getKey(), node.getValue());
+        RuntimeException last = null;
+        for (ConnectionPool pool : cluster.getClusterNodes().values()) {
+            try (Connection connection = pool.getResource()) {
+                var masters = new TreeSet<String>();
+                for (Object range : new Jedis(connection).clusterSlots()) {
+                    List<?> owner = (List<?>) ((List<?>) range).get(2);
+                    masters.add(text(owner.get(0)) + ":" + owner.get(1));
                 }
+                return new ArrayList<>(masters);
             } catch (RuntimeException e) {
-                // a node that does not answer is no master we can scan now; its replica takes over
+                last = e;
             }
         }
-        return new ArrayList<>(masters.keySet());
+        throw last != null ? last : new IllegalStateException("no Redis Cluster node known");
     }
 
     /** One SCAN step on the named master. */
@@ -50,7 +56,8 @@ final class RedisMasters {
         if (client instanceof RedisClusterClient cluster) {
             ConnectionPool pool = cluster.getClusterNodes().get(master);
             if (pool == null) {
-                throw new IllegalArgumentException("the cursor names a Redis node that is gone: start over");
+                // CLUSTER SLOTS named a node the client has not met yet: its topology refresh will
+                throw new JedisClusterOperationException("Redis Cluster node " + master + " not known yet: try again");
             }
             try (Connection connection = pool.getResource()) {
                 return new Jedis(connection).scan(cursor, params, type);
