@@ -72,7 +72,8 @@ public class SessionDirectory {
                 break;
             }
         }
-        return SessionPage.of(summaries(new ArrayList<>(ids)), next == null ? null : next.text());
+        return SessionPage.of(summaries(new ArrayList<>(ids)), next == null ? null : next.text(),
+                connections.instances().size());
     }
 
     /** One session, or null when Redis holds no history of it. */
