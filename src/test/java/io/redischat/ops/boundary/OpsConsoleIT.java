@@ -279,6 +279,39 @@ class OpsConsoleIT {
         }
     }
 
+    @Test
+    @Order(10)
+    void redisDownIsSaidAsSuchAndGoesAwayWhenItIsBack() {
+        redis.kill();
+        try {
+            byId("refresh").click();
+            await(d -> byId("ops-alert").isDisplayed()
+                    && byId("ops-alert-text").getText().startsWith("Redis is unavailable (503)"));
+            await(d -> "down".equals(byId("redis-status").getAttribute("data-state")));
+            browser.screenshot("61-ops-redis-down");
+        } finally {
+            redis.launch();
+        }
+        await(d -> "up".equals(byId("redis-status").getAttribute("data-state")));
+        byId("refresh").click(); // the sessions may be gone with Redis (it keeps nothing here): the error is
+        await(d -> !byId("ops-alert").isDisplayed());
+    }
+
+    @Test
+    @Order(11)
+    void anInstanceWithoutTheAdminApiSaysWhichSettingSwitchesItOn() {
+        try (PayaraMicroProcess closed = PayaraMicroProcess.start(Map.of("CHANNEL_REDIS_URL", redis.url()))) {
+            driver.get(closed.root() + "ops/");
+            WebElement input = await(d -> visible("token-input"));
+            input.sendKeys(TOKEN);
+            input.submit();
+            await(d -> byId("ops-alert").isDisplayed());
+            assertTrue(byId("ops-alert-text").getText().contains("set chat.admin.token (CHAT_ADMIN_TOKEN)"),
+                    byId("ops-alert-text").getText());
+            browser.screenshot("62-ops-admin-api-off");
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------ helpers
 
     static void enterToken() {
