@@ -141,6 +141,81 @@ class ApiDocumentsIT {
         assertEquals(List.of(), unseen, "documented operations this test never saw succeed; checked: " + checked);
     }
 
+    /**
+     * A protocol run with and without persistence: connected (also after a reconnect with since/epoch), messages to
+     * the author and to another member, a duplicate, error frames (malformed JSON, an empty message, an auth frame
+     * without access control, a reused clientId) and the sync frame of an administrator's delete. Every frame the
+     * server sends must be valid against the payload its type has in asyncapi.yaml.
+     */
+    @Test
+    void everyFrameOfAProtocolRunIsValidAgainstTheAsyncApiDocument() throws IOException {
+        DocumentSchemas asyncapi = new DocumentSchemas(DocumentSchemas.YAML.readTree(
+                Files.readString(Path.of("src/main/webapp/asyncapi.yaml"))));
+        Map<String, JsonNode> payloads = new java.util.HashMap<>();
+        for (var message : asyncapi.document().get("components").get("messages").properties()) {
+            JsonNode payload = asyncapi.resolve(message.getValue().get("payload"));
+            JsonNode type = payload.path("properties").path("type").get("const");
+            if (type != null) {
+                payloads.put(type.asString(), payload);
+            }
+        }
+        List<String> frames = new ArrayList<>();
+        String session = "frames-" + System.nanoTime();
+        String secret = "docs-secret-0123456789abcdef";
+        try (ChatSocket author = app.client().socket(session, "redis_persistence=true&author_secret=" + secret);
+             ChatSocket member = app.client().socket(session, "redis_persistence=true")) {
+            frames.add(author.connectedFrame().toString());
+            frames.add(member.connectedFrame().toString());
+            author.send("plain text");
+            author.send("{\"content\":\"with id\",\"clientId\":\"c-1\"}");
+            author.send("{\"content\":\"with id\",\"clientId\":\"c-1\"}");
+            author.send("{\"content\":\"other\",\"clientId\":\"c-1\"}");
+            author.send("{not json");
+            author.send("{\"content\":\"\"}");
+            author.send("{\"type\":\"auth\",\"token\":\"x\"}");
+            frames.addAll(drain(author, 10));
+            frames.addAll(drain(member, 4));
+            String epoch = ChatSocket.json(frames.get(2)).getString("epoch"); // a new session has its epoch from the first write
+            try (ChatSocket back = app.client().socket(session, "redis_persistence=true&since=1&epoch=" + epoch)) {
+                frames.add(back.connectedFrame().toString());
+                assertTrue(back.connectedFrame().getBoolean("recovered"), back.connectedFrame().toString());
+                frames.addAll(drain(back, back.connectedFrame().getInt("replayed")));
+                assertEquals(200, call("DELETE", "api/admin/sessions/" + session, TOKEN, null).status());
+                var sync = back.nextSync(Duration.ofSeconds(10)); // ChatSocket keeps sync frames apart
+                assertTrue(sync != null, "no sync frame after the delete");
+                frames.add(sync.toString());
+            }
+        }
+        try (ChatSocket plain = app.client().socket("plain-" + System.nanoTime(), "n=3")) {
+            frames.add(plain.connectedFrame().toString());
+            plain.send("without persistence");
+            frames.addAll(drain(plain, 2));
+        }
+        Set<String> types = new TreeSet<>();
+        for (String frame : frames) {
+            JsonNode json = DocumentSchemas.readJson(frame);
+            String type = json.path("type").asString();
+            types.add(type.equals("error") ? "error:" + json.path("code").asString()
+                    : type.equals("sync") ? "sync:" + json.path("state").asString() : type);
+            JsonNode schema = payloads.get(type);
+            assertTrue(schema != null, "a frame of a type asyncapi.yaml does not describe: " + frame);
+            assertEquals(List.of(), asyncapi.problems(schema, json), frame);
+        }
+        assertEquals(new TreeSet<>(List.of("connected", "message", "error:malformed_json", "error:empty_message",
+                "error:invalid_message", "error:client_id_reused", "sync:deleted")), types, frames.toString());
+    }
+
+    /** The next {@code count} frames (fails when they do not come). */
+    static List<String> drain(ChatSocket socket, int count) {
+        List<String> frames = new ArrayList<>();
+        while (frames.size() < count) {
+            String frame = socket.nextFrame(Duration.ofSeconds(10));
+            assertTrue(frame != null, "frame " + (frames.size() + 1) + " of " + count + " did not come; got " + frames);
+            frames.add(frame);
+        }
+        return frames;
+    }
+
     @Test
     void everyResourceMethodOfTheCodeIsDocumentedAndNothingElse() throws IOException {
         Set<String> inCode = new TreeSet<>();
