@@ -17,11 +17,15 @@ import io.redischat.admin.control.AdminAccess;
 import io.redischat.admin.control.AdminToken;
 import io.redischat.admin.control.AuditLog;
 import io.redischat.api.entity.ErrorResponse;
+import io.redischat.ops.control.LogText;
+import io.redischat.security.control.TokenRejectedException;
+import io.redischat.security.control.TokenVerifier;
+import io.redischat.security.entity.Caller;
 
 /**
  * In front of the admin API: without {@code chat.admin.token} it does not exist (404); otherwise a request needs
- * {@code Authorization: Bearer <that token>} (401 with a {@code WWW-Authenticate: Bearer} challenge, audited as
- * {@code refused}). The caller's token id goes to the resource as the request property {@link #ACTOR}.
+ * {@code Authorization: Bearer <that token>}, or, where access control verifies JWTs, a JWT in the group
+ * {@code chat-admin} (401 with a {@code WWW-Authenticate: Bearer} challenge, audited as {@code refused}). The caller's token id goes to the resource as the request property {@link #ACTOR}.
  */
 @Provider
 @AdminOnly
@@ -29,6 +33,7 @@ import io.redischat.api.entity.ErrorResponse;
 public class AdminTokenFilter implements ContainerRequestFilter {
 
     public static final String ACTOR = "io.redischat.admin.actor";
+    static final String ADMIN_GROUP = "chat-admin";
     private static final String BEARER = "Bearer ";
 
     @Inject
@@ -36,6 +41,9 @@ public class AdminTokenFilter implements ContainerRequestFilter {
 
     @Inject
     AuditLog audit;
+
+    @Inject
+    TokenVerifier tokens;
 
     @Context
     HttpServletRequest servletRequest;
@@ -50,15 +58,36 @@ public class AdminTokenFilter implements ContainerRequestFilter {
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         String presented = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
                 ? header.substring(BEARER.length()).trim() : null;
-        if (!token.matches(presented)) {
-            audit.record("unknown", "refused", null, (presented == null ? "no token" : "wrong token")
-                    + " from " + servletRequest.getRemoteAddr());
-            request.abortWith(error(Response.Status.UNAUTHORIZED, presented == null
-                    ? "admin token required: Authorization: Bearer <chat.admin.token>" : "admin token not accepted")
-                    .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"chat-admin\"").build());
+        if (token.matches(presented)) {
+            request.setProperty(ACTOR, "token:" + token.id());
             return;
         }
-        request.setProperty(ACTOR, "token:" + token.id());
+        String subject = adminSubject(presented);
+        if (subject != null) {
+            request.setProperty(ACTOR, "jwt:" + LogText.of(subject));
+            return;
+        }
+        audit.record("unknown", "refused", null, (presented == null ? "no token" : "wrong token")
+                + " from " + servletRequest.getRemoteAddr());
+        request.abortWith(error(Response.Status.UNAUTHORIZED, presented == null
+                ? "admin token required: Authorization: Bearer <chat.admin.token>" : "admin token not accepted")
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"chat-admin\"").build());
+    }
+
+    /**
+     * The subject of a JWT in the group {@value #ADMIN_GROUP} that this server's access control accepts (see the
+     * README's "Access control"), or null: with JWT verification configured, such a token opens the admin API too.
+     */
+    private String adminSubject(String presented) {
+        if (presented == null || !tokens.enabled()) {
+            return null;
+        }
+        try {
+            Caller caller = tokens.verify(presented);
+            return caller.inGroup(ADMIN_GROUP) ? caller.subject() : null;
+        } catch (TokenRejectedException e) {
+            return null;
+        }
     }
 
     private static Response.ResponseBuilder error(Response.Status status, String why) {

@@ -204,7 +204,19 @@ public class TokenVerifier {
             throw new TokenRejectedException("token needs a subject (sub) of 1 to " + MAX_SUBJECT_CHARS
                     + " printable characters");
         }
-        return new Caller(subject.getString(), sessionsOf(claims), validUntil);
+        return new Caller(subject.getString(), sessionsOf(claims), validUntil, groupsOf(claims));
+    }
+
+    /** MicroProfile JWT's {@code groups}: an array of strings, or absent. */
+    private static List<String> groupsOf(JsonObject claims) throws TokenRejectedException {
+        JsonValue value = claims.get("groups");
+        if (value == null || value == JsonValue.NULL) {
+            return List.of();
+        }
+        if (!(value instanceof JsonArray array) || array.stream().anyMatch(g -> !(g instanceof JsonString))) {
+            throw new TokenRejectedException("groups must be an array of strings");
+        }
+        return array.getValuesAs(JsonString.class).stream().map(JsonString::getString).toList();
     }
 
     private static List<String> sessionsOf(JsonObject claims) throws TokenRejectedException {

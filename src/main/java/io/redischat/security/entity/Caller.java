@@ -6,12 +6,23 @@ import java.util.List;
 
 /**
  * The holder of a verified token: its subject ({@code sub}), the sessions it may use ({@code chat_sessions}: exact
- * ids, or prefixes ending in {@code *}; null = every session) and when it stops being valid.
+ * ids, or prefixes ending in {@code *}; null = every session), when it stops being valid, and its MicroProfile JWT
+ * {@code groups} (empty without).
  */
-public record Caller(String subject, List<String> sessions, Instant validUntil) implements Principal {
+public record Caller(String subject, List<String> sessions, Instant validUntil, List<String> groups)
+        implements Principal {
 
     public Caller {
         sessions = sessions == null ? null : List.copyOf(sessions);
+        groups = groups == null ? List.of() : List.copyOf(groups);
+    }
+
+    public Caller(String subject, List<String> sessions, Instant validUntil) {
+        this(subject, sessions, validUntil, List.of());
+    }
+
+    public boolean inGroup(String group) {
+        return groups.contains(group);
     }
 
     @Override

@@ -52,6 +52,7 @@ class AccessControlIT {
     static final TestTokens STRANGER = TestTokens.rsa("test-key");
     static final HttpClient HTTP = HttpClient.newHttpClient();
     static RedisServerProcess redis;
+    static final String ADMIN_TOKEN = "admin-" + Long.toHexString(System.nanoTime());
     static PayaraMicroProcess app;
     static ServiceClient service;
     static Path keyFile;
@@ -68,7 +69,8 @@ class AccessControlIT {
                 "MP_JWT_VERIFY_PUBLICKEY_LOCATION", keyFile.toString(),
                 "MP_JWT_VERIFY_ISSUER", ISSUER,
                 "MP_JWT_VERIFY_CLOCK_SKEW", "0",
-                "CHAT_CONNECTION_MAX_MESSAGES_PER_SECOND", "1000"));
+                "CHAT_CONNECTION_MAX_MESSAGES_PER_SECOND", "1000",
+                "CHAT_ADMIN_TOKEN", ADMIN_TOKEN));
         service = app.client();
     }
 
@@ -108,6 +110,24 @@ class AccessControlIT {
         assertEquals(FRAME_TIMEOUT_MS, asked.getJsonNumber("timeoutMs").longValue());
         socket.send("{\"type\":\"auth\",\"token\":\"" + token + "\"}");
         return socket.awaitConnected();
+    }
+
+    @Test
+    void theAdminApiTakesItsTokenOrAJwtInTheChatAdminGroupAndNoOtherJwt() throws Exception {
+        String path = "api/admin/sessions?limit=5";
+        assertEquals(200, get(path, "Bearer " + ADMIN_TOKEN).statusCode(), "the admin token");
+        HttpResponse<String> admin = get(path, "Bearer " + token("ops-alice", 60, "groups", List.of("chat-admin")));
+        assertEquals(200, admin.statusCode(), admin.body());
+        assertTrue(ChatSocket.json(admin.body()).getBoolean("success"));
+        assertEquals(401, get(path, "Bearer " + token("bob", 60, "groups", List.of("chat-user"))).statusCode(),
+                "a genuine JWT without the group");
+        assertEquals(401, get(path, "Bearer " + token("bob", 60)).statusCode(), "a genuine JWT without groups");
+        assertEquals(401, get(path, "Bearer " + token("ops-alice", -5, "groups", List.of("chat-admin")))
+                .statusCode(), "an expired one in the group");
+        assertEquals(401, get(path, "Bearer " + STRANGER.forSubject("ops-alice", 60, "iss", ISSUER, "groups",
+                List.of("chat-admin"))).statusCode(), "one signed by another key");
+        Await.until(() -> app.log().contains("admin audit actor=jwt:ops-alice action="), Duration.ofSeconds(5),
+                "the audit line names the JWT's subject");
     }
 
     @Test
