@@ -35,7 +35,7 @@ import io.redischat.testsupport.ServiceClient;
 /**
  * What a deployer checks after deploying the WAR, the same on every server: the guide's two curl checks, messages
  * stored with persistence and not without, two clients of one session, the TTL, health, metrics (or what the server
- * offers instead), and a Redis outage reported and survived. One server start per subclass; its own Redis, which the
+ * offers instead), the admin API, and a Redis outage reported and survived. One server start per subclass; its own Redis, which the
  * outage check kills and restarts.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -44,6 +44,8 @@ abstract class DeployerChecks {
 
     /** Short, so the TTL check waits seconds: the servers get it through their own configuration. */
     static final int TTL_SECONDS = 4;
+    /** The admin API's token: each server gets it as CHAT_ADMIN_TOKEN in its environment. */
+    static final String ADMIN_TOKEN = "deployer-checks-admin";
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -175,6 +177,45 @@ abstract class DeployerChecks {
 
     @Test
     @Order(7)
+    void theAdminApiListsExportsAndDeletesWithItsTokenOnly() {
+        String session = "admin-" + System.nanoTime();
+        try (ChatSocket socket = service.persistentSocket(session)) {
+            socket.send("for the operator");
+            socket.nextJson(2);
+        }
+        assertEquals(401, admin("GET", "api/admin/sessions", null).statusCode(), "no token");
+        HttpResponse<String> detail = admin("GET", "api/admin/sessions/" + session, ADMIN_TOKEN);
+        assertEquals(200, detail.statusCode(), detail.body());
+        assertEquals(2, ChatSocket.json(detail.body()).getJsonObject("session").getInt("messages"), detail.body());
+        HttpResponse<String> list = admin("GET", "api/admin/sessions?limit=1000", ADMIN_TOKEN);
+        assertEquals(200, list.statusCode(), list.body());
+        assertTrue(list.body().contains("\"session_id\":\"" + session + "\""), list.body());
+        HttpResponse<String> export = admin("GET", "api/admin/export?session=" + session, ADMIN_TOKEN);
+        assertEquals(200, export.statusCode(), export.body());
+        assertTrue(export.body().contains("\"content\":\"Message #1: for the operator\""), export.body());
+        assertEquals(200, admin("DELETE", "api/admin/sessions/" + session, ADMIN_TOKEN).statusCode());
+        JsonObject history = service.get("api/sessions/" + session + "/messages/").json();
+        assertEquals("deleted", history.getString("empty_reason"), history.toString());
+    }
+
+    private HttpResponse<String> admin(String method, String path, String token) {
+        var request = HttpRequest.newBuilder(service.base().resolve(path)).timeout(Duration.ofSeconds(10))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        try {
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(method + " " + path, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    @Order(8)
     void aRedisOutageIsReportedAndTheServiceRecovers() {
         String session = "outage-" + System.nanoTime();
         try (ChatSocket socket = service.persistentSocket(session)) {

@@ -18,7 +18,7 @@ class PayaraMicro7DeployerChecksIT extends DeployerChecks {
     @Override
     DeployedServer start(RedisServerProcess redis) {
         return PayaraMicro7Process.start(Map.of("CHANNEL_REDIS_URL", redis.url(),
-                "REDIS_SESSION_TTL", Integer.toString(TTL_SECONDS)));
+                "REDIS_SESSION_TTL", Integer.toString(TTL_SECONDS), "CHAT_ADMIN_TOKEN", ADMIN_TOKEN));
     }
 
     @Override

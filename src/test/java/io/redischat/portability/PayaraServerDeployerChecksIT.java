@@ -18,7 +18,7 @@ class PayaraServerDeployerChecksIT extends DeployerChecks {
     @Override
     DeployedServer start(RedisServerProcess redis) {
         return PayaraServerProcess.start(Map.of("chat.redis.url", redis.url(),
-                "chat.session.ttl", Integer.toString(TTL_SECONDS)));
+                "chat.session.ttl", Integer.toString(TTL_SECONDS)), Map.of("CHAT_ADMIN_TOKEN", ADMIN_TOKEN));
     }
 
     @Override

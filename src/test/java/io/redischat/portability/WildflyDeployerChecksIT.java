@@ -20,7 +20,7 @@ class WildflyDeployerChecksIT extends DeployerChecks {
     @Override
     DeployedServer start(RedisServerProcess redis) {
         return WildflyProcess.start(Map.of("chat.redis.url", redis.url(), "chat.session.ttl",
-                Integer.toString(TTL_SECONDS)), Map.of());
+                Integer.toString(TTL_SECONDS)), Map.of("CHAT_ADMIN_TOKEN", ADMIN_TOKEN));
     }
 
     @Override

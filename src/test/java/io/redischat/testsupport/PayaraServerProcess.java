@@ -41,6 +41,11 @@ public final class PayaraServerProcess implements DeployedServer {
 
     /** Starts a domain and applies the asadmin script with {@code values} ({@code chat.redis.url}, ...). */
     public static PayaraServerProcess start(Map<String, String> values) {
+        return start(values, Map.of());
+    }
+
+    /** As {@link #start(Map)}, with these variables in the server's environment too. */
+    public static PayaraServerProcess start(Map<String, String> values, Map<String, String> environment) {
         Path home = Path.of(System.getProperty("payara.server.home", "target/payara6")).toAbsolutePath();
         if (!Files.isExecutable(home.resolve("bin/asadmin"))) {
             throw new IllegalStateException("no Payara Server at " + home
@@ -52,7 +57,7 @@ public final class PayaraServerProcess implements DeployedServer {
         var command = List.of(home.resolve("bin/asadmin").toString(), "start-domain", "--verbose",
                 "--domaindir", domains.toString(), "chat");
         var server = new PayaraServerProcess(home, domains, portBase,
-                ExternalProcess.start(command, domains.resolve("console.log"), environment()));
+                ExternalProcess.start(command, domains.resolve("console.log"), environment(environment)));
         try {
             server.process.awaitReady(() -> listening(portBase + 48), Duration.ofSeconds(120), Duration.ofMillis(250),
                     "Payara Server's admin port " + (portBase + 48));
@@ -117,8 +122,8 @@ public final class PayaraServerProcess implements DeployedServer {
     }
 
     /** The server's environment: the test JVM's without the settings, which the domain holds. */
-    private static Map<String, String> environment() {
-        var env = new HashMap<String, String>();
+    private static Map<String, String> environment(Map<String, String> extra) {
+        var env = new HashMap<String, String>(extra);
         env.put("AS_JAVA", System.getProperty("java.home"));
         CONFIG_FROM_ENVIRONMENT.forEach(name -> env.put(name, null));
         return env;

@@ -17,7 +17,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -58,7 +58,7 @@ public class AdminBackupResource {
     @GET
     @Path("export")
     @Produces({NDJSON, MediaType.APPLICATION_JSON})
-    public Response export(@QueryParam("session") String sessionId, @Context ContainerRequestContext request) {
+    public Response export(@QueryParam("session") String sessionId, @Context HttpServletRequest request) {
         String actor = AdminSessionsResource.actor(request);
         if (sessionId != null) {
             if (!SessionIds.isValid(sessionId)) {
@@ -83,7 +83,7 @@ public class AdminBackupResource {
     @Path("import")
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response restore(InputStream body, @Context ContainerRequestContext request) {
+    public Response restore(InputStream body, @Context HttpServletRequest request) {
         var reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8), 1 << 16);
         ImportReport report = AdminSessionsResource.redis(() -> restore.run(reader));
         audit.record(AdminSessionsResource.actor(request), "import", null, report.success()

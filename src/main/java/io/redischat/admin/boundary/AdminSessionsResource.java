@@ -13,7 +13,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 
@@ -59,7 +59,7 @@ public class AdminSessionsResource {
 
     @GET
     public SessionPage list(@QueryParam("cursor") String cursor, @QueryParam("limit") String limit,
-                            @Context ContainerRequestContext request) {
+                            @Context HttpServletRequest request) {
         int size = limit == null ? DEFAULT_LIMIT : limit(limit);
         SessionPage page;
         try {
@@ -73,7 +73,7 @@ public class AdminSessionsResource {
 
     @GET
     @Path("{session_id}")
-    public SessionDetail detail(@PathParam("session_id") String sessionId, @Context ContainerRequestContext request) {
+    public SessionDetail detail(@PathParam("session_id") String sessionId, @Context HttpServletRequest request) {
         valid(sessionId);
         SessionSummary found = redis(() -> directory.one(sessionId));
         audit.record(actor(request), "detail", sessionId, found == null ? "not found" : "ok");
@@ -85,7 +85,7 @@ public class AdminSessionsResource {
 
     @DELETE
     @Path("{session_id}")
-    public Deleted delete(@PathParam("session_id") String sessionId, @Context ContainerRequestContext request) {
+    public Deleted delete(@PathParam("session_id") String sessionId, @Context HttpServletRequest request) {
         valid(sessionId);
         long keys = redis(() -> removal.delete(sessionId));
         audit.record(actor(request), "delete", sessionId, keys == 0 ? "not found" : keys + " keys deleted");
@@ -99,7 +99,7 @@ public class AdminSessionsResource {
     @Path("{session_id}/ttl")
     @Consumes(MediaType.APPLICATION_JSON)
     public SessionDetail ttl(@PathParam("session_id") String sessionId, TtlChange change,
-                             @Context ContainerRequestContext request) {
+                             @Context HttpServletRequest request) {
         valid(sessionId);
         if (change == null || change.ttlSeconds() == null || change.ttlSeconds() < 1
                 || change.ttlSeconds() > TtlChange.MAX_SECONDS) {
@@ -117,8 +117,9 @@ public class AdminSessionsResource {
         return SessionDetail.of(now);
     }
 
-    static String actor(ContainerRequestContext request) {
-        Object actor = request.getProperty(AdminTokenFilter.ACTOR);
+    /** Who the admin filter let in: a servlet request attribute, which every JAX-RS runtime hands to resources. */
+    static String actor(HttpServletRequest request) {
+        Object actor = request.getAttribute(AdminTokenFilter.ACTOR);
         return actor == null ? "unknown" : actor.toString();
     }
 

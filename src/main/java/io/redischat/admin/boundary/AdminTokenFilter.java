@@ -25,7 +25,9 @@ import io.redischat.security.entity.Caller;
 /**
  * In front of the admin API: without {@code chat.admin.token} it does not exist (404); otherwise a request needs
  * {@code Authorization: Bearer <that token>}, or, where access control verifies JWTs, a JWT in the group
- * {@code chat-admin} (401 with a {@code WWW-Authenticate: Bearer} challenge, audited as {@code refused}). The caller's token id goes to the resource as the request property {@link #ACTOR}.
+ * {@code chat-admin} (401 with a {@code WWW-Authenticate: Bearer} challenge, audited as {@code refused}). The
+ * caller's id goes to the resource as the servlet request attribute {@link #ACTOR} (RESTEasy, on WildFly, cannot
+ * inject the request context into a resource method).
  */
 @Provider
 @AdminOnly
@@ -59,12 +61,12 @@ public class AdminTokenFilter implements ContainerRequestFilter {
         String presented = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
                 ? header.substring(BEARER.length()).trim() : null;
         if (token.matches(presented)) {
-            request.setProperty(ACTOR, "token:" + token.id());
+            servletRequest.setAttribute(ACTOR, "token:" + token.id());
             return;
         }
         String subject = adminSubject(presented);
         if (subject != null) {
-            request.setProperty(ACTOR, "jwt:" + LogText.of(subject));
+            servletRequest.setAttribute(ACTOR, "jwt:" + LogText.of(subject));
             return;
         }
         audit.record("unknown", "refused", null, (presented == null ? "no token" : "wrong token")
