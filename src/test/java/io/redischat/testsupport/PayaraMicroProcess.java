@@ -72,6 +72,11 @@ public final class PayaraMicroProcess implements AutoCloseable {
         process.stop(Duration.ofSeconds(30));
     }
 
+    /** SIGKILL: an instance that dies without a word to anyone. */
+    public void kill() {
+        process.kill();
+    }
+
     @Override
     public void close() {
         if (process.isAlive()) {

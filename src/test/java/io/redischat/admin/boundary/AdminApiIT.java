@@ -173,6 +173,34 @@ class AdminApiIT {
     }
 
     @Test
+    void connectionsAreCountedAcrossInstancesAndADeadInstanceDropsOutByItself() {
+        String session = "instances-" + System.nanoTime();
+        chat(session, 1);
+        try (PayaraMicroProcess second = PayaraMicroProcess.start(Map.of("CHANNEL_REDIS_URL", redis.url(),
+                "CHAT_ADMIN_TOKEN", TOKEN))) {
+            ChatSocket here = service.persistentSocket(session);
+            ChatSocket there = second.client().persistentSocket(session);
+            try {
+                Await.until(() -> connections(session) == 2, Duration.ofSeconds(15),
+                        "one socket on each instance, counted by the first");
+                assertEquals(2, admin("GET", "sessions?limit=1", null).json().getInt("instances"));
+                second.kill();
+                // the dead instance cannot say goodbye: its counts expire in Redis
+                Await.until(() -> connections(session) == 1, Duration.ofSeconds(20),
+                        "the dead instance's socket no longer counted");
+            } finally {
+                here.close();
+                there.close();
+            }
+        }
+    }
+
+    private static long connections(String session) {
+        return admin("GET", "sessions/" + session, null).json().getJsonObject("session")
+                .getJsonNumber("connections").longValue();
+    }
+
+    @Test
     void detailShowsCountsEpochTtlActivityAndOpenConnections() {
         String session = "detail-" + System.nanoTime();
         chat(session, 2);
