@@ -18,6 +18,7 @@ import io.redischat.admin.control.AdminToken;
 import io.redischat.admin.control.AuditLog;
 import io.redischat.api.entity.ErrorResponse;
 import io.redischat.ops.control.LogText;
+import io.redischat.security.boundary.BearerToken;
 import io.redischat.security.control.TokenRejectedException;
 import io.redischat.security.control.TokenVerifier;
 import io.redischat.security.entity.Caller;
@@ -36,7 +37,6 @@ public class AdminTokenFilter implements ContainerRequestFilter {
 
     public static final String ACTOR = "io.redischat.admin.actor";
     static final String ADMIN_GROUP = "chat-admin";
-    private static final String BEARER = "Bearer ";
 
     @Inject
     AdminAccess access;
@@ -57,9 +57,7 @@ public class AdminTokenFilter implements ContainerRequestFilter {
             request.abortWith(error(Response.Status.NOT_FOUND, "not found").build());
             return;
         }
-        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-        String presented = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
-                ? header.substring(BEARER.length()).trim() : null;
+        String presented = presented(request.getHeaderString(HttpHeaders.AUTHORIZATION));
         if (token.matches(presented)) {
             servletRequest.setAttribute(ACTOR, "token:" + token.id());
             return;
@@ -74,6 +72,15 @@ public class AdminTokenFilter implements ContainerRequestFilter {
         request.abortWith(error(Response.Status.UNAUTHORIZED, presented == null
                 ? "admin token required: Authorization: Bearer <chat.admin.token>" : "admin token not accepted")
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"chat-admin\"").build());
+    }
+
+    /** The bearer token of the header, or null when there is none (or the header is not Bearer). */
+    private static String presented(String header) {
+        try {
+            return BearerToken.of(header);
+        } catch (TokenRejectedException e) {
+            return null;
+        }
     }
 
     /**

@@ -7,12 +7,12 @@ import jakarta.servlet.http.HttpServletResponse;
 import io.redischat.security.control.TokenRejectedException;
 
 /** The token of an {@code Authorization: Bearer} header, and the 401 that asks for one (RFC 6750). */
-final class BearerToken {
+public final class BearerToken {
 
     private BearerToken() {
     }
 
-    static String of(String header) throws TokenRejectedException {
+    public static String of(String header) throws TokenRejectedException {
         if (header == null || header.isBlank()) {
             throw new TokenRejectedException("authentication required: send Authorization: Bearer <token>");
         }

@@ -34,12 +34,17 @@ final class IdleTimerBypass {
             new ScheduledThreadPoolExecutor(1, new DaemonThreadFactory("redis-chat-ws-timer")));
     private static volatile Field executorField;
     private static volatile boolean unavailable;
+    private static volatile boolean containerApplied;
 
     private IdleTimerBypass() {
     }
 
     /** @return whether the socket's executor was replaced */
     static boolean apply(Session socket) {
+        if (containerApplied) {
+            // the session was made with this scheduler already
+            return true;
+        }
         if (unavailable) {
             return false;
         }
@@ -83,7 +88,9 @@ final class IdleTimerBypass {
                 }
                 field.setAccessible(true);
                 field.set(container, SCHEDULER);
-                LOG.info("the WebSocket container's sessions start on redis-chat's timer");
+                containerApplied = true;
+                LOG.info("the WebSocket container's sessions start on redis-chat's timer: the per-frame idle timer is"
+                        + " off the message path");
                 return true;
             } catch (ReflectiveOperationException | RuntimeException e) {
                 LOG.log(Level.INFO, "the WebSocket container keeps its own scheduler", e);

@@ -130,13 +130,10 @@ public class ConnectionWatch {
                         LOG.info(() -> "ws swept session=" + connection.sessionId() + " socket=" + connection.id()
                                 + " " + connection.logText());
                     }
-                } else if (connection.pingStuck(now, pongTimeout) || connection.pongOverdue(now, pongTimeout)) {
-                    boolean stuck = connection.pingStuck(now, pongTimeout);
-                    connection.closeLater(CloseReason.CloseCodes.GOING_AWAY, "no answer to ping");
-                    if (end(connection)) {
-                        LOG.info(() -> "ws ping " + (stuck ? "stuck" : "timeout") + " session="
-                                + connection.sessionId() + " socket=" + connection.id() + " " + connection.logText());
-                    }
+                } else if (connection.pingStuck(now, pongTimeout)) {
+                    giveUp(connection, "stuck");
+                } else if (connection.pongOverdue(now, pongTimeout)) {
+                    giveUp(connection, "timeout");
                 } else if (connection.needsPing()) {
                     toPing.add(connection);
                 }
@@ -156,6 +153,15 @@ public class ConnectionWatch {
                     passes.remove(pass);
                 }
             });
+        }
+    }
+
+    /** Closes a socket that did not answer its ping (on another thread) and releases its slots at once. */
+    private void giveUp(ChatConnection connection, String why) {
+        connection.closeLater(CloseReason.CloseCodes.GOING_AWAY, "no answer to ping");
+        if (end(connection)) {
+            LOG.info(() -> "ws ping " + why + " session=" + connection.sessionId() + " socket=" + connection.id() + " "
+                    + connection.logText());
         }
     }
 
