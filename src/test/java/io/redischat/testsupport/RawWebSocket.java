@@ -3,14 +3,18 @@ package io.redischat.testsupport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Random;
 
 /**
  * A WebSocket client that writes frames byte by byte, for what well-behaved clients cannot send: text frames with
- * invalid UTF-8, unmasked or reserved-bit frames. Returns the close code the server answers with.
+ * invalid UTF-8, unmasked or reserved-bit frames. Returns the close code the server answers with. It reads the network
+ * only when asked, so it is also the client that stops reading: nothing of a client library reads on its behalf.
  */
 public final class RawWebSocket implements AutoCloseable {
 
@@ -19,7 +23,16 @@ public final class RawWebSocket implements AutoCloseable {
     private final OutputStream out;
 
     public RawWebSocket(int port, String path) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(port, path, 0);
+    }
+
+    /** As {@link #RawWebSocket(int, String)}, with the kernel's receive buffer set to {@code receiveBuffer} bytes. */
+    public RawWebSocket(int port, String path, int receiveBuffer) throws IOException {
+        socket = new Socket();
+        if (receiveBuffer > 0) {
+            socket.setReceiveBufferSize(receiveBuffer);
+        }
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
         socket.setSoTimeout(10_000);
         in = socket.getInputStream();
         out = socket.getOutputStream();
@@ -63,9 +76,56 @@ public final class RawWebSocket implements AutoCloseable {
         socket.setSoTimeout(3000);
         try {
             return readUntilClose();
-        } catch (java.net.SocketTimeoutException stillOpen) {
+        } catch (SocketTimeoutException stillOpen) {
             return 0;
         }
+    }
+
+    /** A message the server sent: a whole text message, or a close frame with its code. */
+    public record Message(String text, int closeCode) {
+        public boolean isClose() {
+            return text == null;
+        }
+    }
+
+    /**
+     * The server's next text message or close frame, skipping pings; null if the connection ended without a close
+     * frame. Throws {@link SocketTimeoutException} if nothing completes a message within {@code timeout}.
+     */
+    public Message nextMessage(Duration timeout) throws IOException {
+        socket.setSoTimeout((int) timeout.toMillis());
+        var text = new java.io.ByteArrayOutputStream();
+        while (true) {
+            int first = in.read();
+            if (first < 0) {
+                return null;
+            }
+            byte[] payload = in.readNBytes((int) readLength());
+            int opcode = first & 0x0f;
+            if (opcode == 0x8) {
+                return new Message(null,
+                        payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005);
+            }
+            if (opcode == 0x1 || opcode == 0x0) {
+                text.writeBytes(payload);
+                if ((first & 0x80) != 0) {
+                    return new Message(text.toString(StandardCharsets.UTF_8), 0);
+                }
+            }
+        }
+    }
+
+    private long readLength() throws IOException {
+        long length = in.read() & 0x7f;
+        if (length == 126) {
+            length = (in.read() << 8) | in.read();
+        } else if (length == 127) {
+            length = 0;
+            for (int i = 0; i < 8; i++) {
+                length = (length << 8) | in.read();
+            }
+        }
+        return length;
     }
 
     private int readUntilClose() throws IOException {
@@ -74,17 +134,7 @@ public final class RawWebSocket implements AutoCloseable {
             if (first < 0) {
                 return -1;
             }
-            int second = in.read();
-            long length = second & 0x7f;
-            if (length == 126) {
-                length = (in.read() << 8) | in.read();
-            } else if (length == 127) {
-                length = 0;
-                for (int i = 0; i < 8; i++) {
-                    length = (length << 8) | in.read();
-                }
-            }
-            byte[] payload = in.readNBytes((int) length);
+            byte[] payload = in.readNBytes((int) readLength());
             if ((first & 0x0f) == 0x8) {
                 return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
             }

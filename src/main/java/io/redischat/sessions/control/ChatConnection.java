@@ -390,12 +390,9 @@ public final class ChatConnection {
     }
 
     /**
-     * Closes on a thread of its own: the caller delivers to the other members of a session, and the container's
-     * close of a socket whose client stopped reading can wait on the very buffers that are full.
-     */
-    /**
-     * Closes the socket on a thread of its own: the caller never waits for the container (a close can block on a
-     * socket whose peer is gone, and the caller may be the one thread that watches all sockets).
+     * Closes the socket on a thread of its own: the caller never waits for the container. A close can block on a
+     * socket whose peer is gone or stopped reading, and the caller may deliver to a session's other members or be the
+     * one thread that watches all sockets.
      */
     void closeLater(CloseReason.CloseCode code, String reason) {
         if (closing.compareAndSet(false, true)) {
