@@ -1,6 +1,5 @@
 package io.redischat.admin.boundary;
 
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -84,13 +83,28 @@ public class AdminBackupResource {
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     public Response restore(InputStream body, @Context HttpServletRequest request) {
-        var reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8), 1 << 16);
+        var reader = new InputStreamReader(body, StandardCharsets.UTF_8);
         ImportReport report = AdminSessionsResource.redis(() -> restore.run(reader));
+        if (!report.success()) {
+            skipTheRest(body);
+        }
         audit.record(AdminSessionsResource.actor(request), "import", null, report.success()
                 ? report.restored().size() + " restored, " + report.unchanged().size() + " unchanged, "
                 + report.skipped().size() + " skipped, " + report.messagesImported() + " messages"
                 : report.error());
         return Response.status(report.success() ? 200 : 400).type(MediaType.APPLICATION_JSON_TYPE).entity(report)
                 .build();
+    }
+
+    /**
+     * Reads what the client still sends after the line that stopped the import, and drops it: a client that sends
+     * its whole body before it reads the answer (the JDK's, curl without Expect) would otherwise wait for us forever.
+     */
+    private static void skipTheRest(InputStream body) {
+        try {
+            body.transferTo(java.io.OutputStream.nullOutputStream());
+        } catch (java.io.IOException gone) {
+            // the client stopped sending: nothing left to skip
+        }
     }
 }

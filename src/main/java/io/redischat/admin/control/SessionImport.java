@@ -1,7 +1,7 @@
 package io.redischat.admin.control;
 
-import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.Reader;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -47,6 +47,10 @@ public class SessionImport {
 
     @Inject
     RedisConnection redis;
+
+    @Inject
+    @ConfigProperties
+    io.redischat.sessions.control.ChatLimits limits;
 
     /** A line that is not what an export holds: its number and why. */
     static final class MalformedLine extends Exception {
@@ -183,18 +187,22 @@ public class SessionImport {
         }
     }
 
-    public ImportReport run(BufferedReader in) {
+    public ImportReport run(Reader in) {
         var run = new Run();
+        var lines = new BoundedLines(in, maxLineChars());
         long number = 0;
         try {
-            String text;
-            while ((text = in.readLine()) != null) {
+            while (true) {
                 number++;
-                run.lines = number;
-                if (text.isBlank()) {
-                    continue;
-                }
                 try {
+                    String text = lines.next();
+                    if (text == null) {
+                        break;
+                    }
+                    run.lines = number;
+                    if (text.isBlank()) {
+                        continue;
+                    }
                     JsonObject line = parse(text);
                     switch (line.containsKey("type") && line.get("type") instanceof jakarta.json.JsonString type
                             ? type.getString() : "") {
@@ -203,7 +211,8 @@ public class SessionImport {
                         case "end" -> run.finish();
                         default -> throw new MalformedLine("type must be \"session\", \"message\" or \"end\"");
                     }
-                } catch (MalformedLine e) {
+                } catch (MalformedLine | BoundedLines.TooLong e) {
+                    run.lines = number;
                     run.keepSoFar();
                     return run.report("line " + number + ": " + e.getMessage(), number);
                 }
@@ -214,6 +223,14 @@ public class SessionImport {
         }
         run.finish();
         return run.report(null, null);
+    }
+
+    /**
+     * The longest line an export of this instance can hold: a message of the largest size with its reply's prefix,
+     * every character escaped in JSON's six-character form, and the line's other fields.
+     */
+    int maxLineChars() {
+        return 6 * (limits.maxMessageBytes + 64) + 4096;
     }
 
     private static JsonObject parse(String text) throws MalformedLine {

@@ -352,6 +352,25 @@ class AdminApiIT {
     }
 
     @Test
+    void aLineLongerThanAnyExportHoldsIsRefusedByNumberWithoutReadingItWhole() {
+        String session = "long-line-" + System.nanoTime();
+        String file = String.join("\n",
+                "{\"type\":\"session\",\"session_id\":\"" + session + "\",\"epoch\":\"0badcafe\",\"n\":1,\"seq\":2,"
+                        + "\"ttl_seconds\":300}",
+                "{\"type\":\"message\",\"session_id\":\"" + session + "\",\"epoch\":\"0badcafe\",\"seq\":1,\"n\":1,"
+                        + "\"content\":\"one\",\"timestamp\":1795870896901,\"isSent\":true}",
+                "{\"type\":\"message\",\"session_id\":\"" + session + "\",\"content\":\"" + "w".repeat(2_000_000)
+                        + "\"}") + "\n";
+        Answer answer = admin("POST", "import", file);
+        assertEquals(400, answer.status(), answer.body().substring(0, Math.min(500, answer.body().length())));
+        JsonObject report = answer.json();
+        assertEquals(3, report.getInt("line"));
+        assertTrue(report.getString("error").matches("line 3: longer than \\d+ characters"), report.getString("error"));
+        assertEquals(1, report.getInt("messages_imported"));
+        assertEquals(1, service.get("api/sessions/" + session + "/messages/").json().getInt("count"));
+    }
+
+    @Test
     void aSessionWithNewerMessagesThanTheFileIsSkippedAndSaysSo() {
         String session = "newer-" + System.nanoTime();
         chat(session, 1);
