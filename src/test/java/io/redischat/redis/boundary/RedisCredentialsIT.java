@@ -30,6 +30,7 @@ import io.redischat.testsupport.TestCertificates;
 class RedisCredentialsIT {
 
     static final String PASSWORD = "Sup3r-s3cret-pw";
+    static final String ADMIN_TOKEN = "acl-admin-token-" + System.nanoTime();
 
     @Test
     void tlsAndAnAclUserLimitedToTheKeyPrefixWorkAndThePasswordNeverShows() throws Exception {
@@ -42,7 +43,8 @@ class RedisCredentialsIT {
             String url = "rediss://chat:" + PASSWORD + "@127.0.0.1:" + tlsPort + "/0";
             try (PayaraMicroProcess app = PayaraMicroProcess.start(Map.of("CHANNEL_REDIS_URL", url,
                     "REDIS_TLS_TRUSTSTORE", certificates.truststore().toString(),
-                    "REDIS_TLS_TRUSTSTORE_PASSWORD", certificates.truststorePassword()))) {
+                    "REDIS_TLS_TRUSTSTORE_PASSWORD", certificates.truststorePassword(),
+                    "CHAT_ADMIN_TOKEN", ADMIN_TOKEN))) {
                 ServiceClient service = app.client();
                 List<String> bodies = new ArrayList<>();
 
@@ -63,6 +65,7 @@ class RedisCredentialsIT {
                 assertEquals(2, history.json().getInt("count"));
 
                 HttpClient http = HttpClient.newHttpClient();
+                bodies.addAll(adminApiWorksUnderTheAclUser(http, app.port(), session));
                 HttpResponse<String> ready = http.send(HttpRequest.newBuilder(
                         URI.create("http://localhost:" + app.port() + "/health/ready")).build(),
                         HttpResponse.BodyHandlers.ofString());
@@ -81,6 +84,43 @@ class RedisCredentialsIT {
                 assertFalse(app.log().contains(PASSWORD), "password in the server log");
             }
         }
+    }
+
+    /**
+     * Every admin operation with the ACL user that cannot run {@code @dangerous} commands: listing (SCAN), detail,
+     * TTL, export, import and delete. Returns the bodies, to look for the password in.
+     */
+    private static List<String> adminApiWorksUnderTheAclUser(HttpClient http, int port, String session)
+            throws Exception {
+        List<String> bodies = new ArrayList<>();
+        HttpResponse<String> page = admin(http, port, "GET", "sessions?limit=50", null);
+        bodies.add(page.body());
+        assertEquals(200, page.statusCode(), page.body());
+        assertTrue(page.body().contains("\"" + session + "\""), page.body());
+        HttpResponse<String> detail = admin(http, port, "GET", "sessions/" + session, null);
+        assertEquals(200, detail.statusCode(), detail.body());
+        assertTrue(detail.body().contains("\"messages\":2"), detail.body());
+        HttpResponse<String> ttl = admin(http, port, "PUT", "sessions/" + session + "/ttl", "{\"ttl_seconds\":120}");
+        assertEquals(200, ttl.statusCode(), ttl.body());
+        HttpResponse<String> export = admin(http, port, "GET", "export?session=" + session, null);
+        assertEquals(200, export.statusCode(), export.body());
+        assertTrue(export.body().contains("Message #1: over TLS"), export.body());
+        HttpResponse<String> deleted = admin(http, port, "DELETE", "sessions/" + session, null);
+        assertEquals(200, deleted.statusCode(), deleted.body());
+        HttpResponse<String> imported = admin(http, port, "POST", "import", export.body());
+        bodies.add(imported.body());
+        assertEquals(200, imported.statusCode(), imported.body());
+        assertTrue(imported.body().contains("\"messages_imported\":2"), imported.body());
+        return bodies;
+    }
+
+    private static HttpResponse<String> admin(HttpClient http, int port, String method, String path, String body)
+            throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/chat/api/admin/" + path))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body))
+                .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
