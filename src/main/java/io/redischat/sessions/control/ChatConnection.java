@@ -46,7 +46,7 @@ public final class ChatConnection {
     private final String sessionId;
     private final String clientAddress;
     private final String subject;
-    private Future<?> expiry;
+    private final AtomicReference<Future<?>> expiry = new AtomicReference<>();
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile long lastHeardNanos = System.nanoTime();
     private volatile long pingStartedNanos;
@@ -65,8 +65,13 @@ public final class ChatConnection {
     private final AtomicLong messageNumber = new AtomicLong();
     private final AtomicLong idempotencyKeys = new AtomicLong();
     private CompletableFuture<?> lastWrite = CompletableFuture.completedFuture(null);
-    /** Frames sent before the {@code connected} frame, held so that it goes first; null once it went. */
+    /**
+     * Frames sent before the {@code connected} frame, held so that it goes first; null once it and every held frame
+     * went. Guarded by this connection's monitor, which is never held while the container is called (see
+     * {@link #sendConnected}).
+     */
     private List<String> beforeConnected = new ArrayList<>();
+    private boolean connectedSending;
     private double rateTokens = -1;
     private long rateRefilledNanos;
 
@@ -170,17 +175,18 @@ public final class ChatConnection {
     }
 
     /** Closes the socket when its token expires; a later token of the same subject moves the moment. */
-    synchronized void expireWith(Future<?> closing) {
-        if (expiry != null) {
-            expiry.cancel(false);
+    void expireWith(Future<?> closing) {
+        Future<?> before = expiry.getAndSet(closing);
+        if (before != null) {
+            before.cancel(false);
         }
-        expiry = closing;
     }
 
-    synchronized void cancelExpiry() {
-        if (expiry != null) {
-            expiry.cancel(false);
-            expiry = null;
+    /** Called from the container's close callback: takes no lock (see {@link #sendConnected}). */
+    void cancelExpiry() {
+        Future<?> before = expiry.getAndSet(null);
+        if (before != null) {
+            before.cancel(false);
         }
     }
 
@@ -274,17 +280,33 @@ public final class ChatConnection {
         pendingWrites.decrementAndGet();
     }
 
-    /** Sends the {@code connected} frame, then whatever was sent before it. */
+    /**
+     * Sends the {@code connected} frame, then whatever was sent before it, and what is sent while these go out. The
+     * frames go to the container outside this connection's monitor: Tyrus calls {@code @OnClose} while it holds the
+     * socket's writer lock (a ping or send that finds the connection gone), and a send made under the monitor waited
+     * for that lock while the close waited for the monitor, which froze a feed thread for good.
+     */
     void sendConnected(String connectedFrame) {
-        List<String> held;
+        List<String> batch = new ArrayList<>();
         synchronized (this) {
-            held = beforeConnected;
-            beforeConnected = null;
-            if (held == null) {
+            if (beforeConnected == null || connectedSending) {
                 return;
             }
-            transmit(connectedFrame, -1);
-            held.forEach(frame -> transmit(frame, -1));
+            connectedSending = true;
+            batch.add(connectedFrame);
+            batch.addAll(beforeConnected);
+            beforeConnected.clear();
+        }
+        while (true) {
+            batch.forEach(frame -> transmit(frame, -1));
+            synchronized (this) {
+                if (beforeConnected.isEmpty()) {
+                    beforeConnected = null;
+                    return;
+                }
+                batch = new ArrayList<>(beforeConnected);
+                beforeConnected.clear();
+            }
         }
     }
 
@@ -394,6 +416,14 @@ public final class ChatConnection {
      * socket whose peer is gone or stopped reading, and the caller may deliver to a session's other members or be the
      * one thread that watches all sockets.
      */
+    /**
+     * Threads for closes that may block inside the container. Not the common pool: on two cores it has one thread,
+     * which one blocked close would hold.
+     */
+    public static java.util.concurrent.Executor closers() {
+        return CLOSERS;
+    }
+
     void closeLater(CloseReason.CloseCode code, String reason) {
         if (closing.compareAndSet(false, true)) {
             CLOSERS.execute(() -> close(code, reason));
