@@ -359,7 +359,7 @@ public class ChatEndpoint {
      * still finishing the upgrade made Payara's Grizzly fail that request and, now and then, the next one.
      */
     private static void closeNow(Session socket, CloseCodes code, String reason) {
-        CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS).execute(() -> {
+        CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS, ChatConnection.closers()).execute(() -> {
             try {
                 socket.close(new CloseReason(code, reason));
             } catch (java.io.IOException | IllegalStateException e) {

@@ -197,19 +197,22 @@ class ConnectionSlotsIT {
     @Test
     void readinessSaysWhenTheInstanceIsFull() throws Exception {
         assertEquals(200, service.get("/health/ready").status());
-        var held = new ArrayList<Socket>();
+        // clients that answer the watch's pings: silent raw sockets were closed (1 s pong timeout here) before a
+        // loaded machine had opened the 60th
+        var held = new ArrayList<ChatSocket>();
         try {
             for (int i = 0; held.size() < PER_INSTANCE && i < 2 * PER_INSTANCE; i++) {
-                held.add(handshake("full-" + (i % 7) + "-" + System.nanoTime(), "10.5." + i / 200 + "." + i % 200));
+                ChatSocket socket = ChatSocket.connect(service.webSocketUri("full-" + (i % 7) + "-" + System.nanoTime(),
+                        "redis_persistence=true"), Map.of("X-Forwarded-For", "10.5." + i / 200 + "." + i % 200))
+                        .awaitConnected();
+                held.add(socket);
             }
             Await.until(() -> service.get("/health/ready").status() == 503, Duration.ofSeconds(10),
                     "readiness down while full");
             JsonObject health = service.get("/health/ready").json();
             assertTrue(health.toString().contains("connections"), health::toString);
         } finally {
-            for (Socket socket : held) {
-                socket.close();
-            }
+            held.forEach(ChatSocket::close);
         }
         Await.until(() -> service.get("/health/ready").status() == 200, Duration.ofSeconds(15), "ready again");
     }
