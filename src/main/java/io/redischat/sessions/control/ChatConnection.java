@@ -412,11 +412,6 @@ public final class ChatConnection {
     }
 
     /**
-     * Closes the socket on a thread of its own: the caller never waits for the container. A close can block on a
-     * socket whose peer is gone or stopped reading, and the caller may deliver to a session's other members or be the
-     * one thread that watches all sockets.
-     */
-    /**
      * Threads for closes that may block inside the container. Not the common pool: on two cores it has one thread,
      * which one blocked close would hold.
      */
@@ -424,6 +419,11 @@ public final class ChatConnection {
         return CLOSERS;
     }
 
+    /**
+     * Closes the socket on a thread of its own: the caller never waits for the container. A close can block on a
+     * socket whose peer is gone or stopped reading, and the caller may deliver to a session's other members or be the
+     * one thread that watches all sockets.
+     */
     void closeLater(CloseReason.CloseCode code, String reason) {
         if (closing.compareAndSet(false, true)) {
             CLOSERS.execute(() -> close(code, reason));
