@@ -75,19 +75,7 @@ public final class PayaraMicro7Process implements DeployedServer {
     }
 
     private void awaitReady(Duration timeout) {
-        try {
-            process.awaitReady(() -> log().contains(DEPLOY_FAILED) || ServerProcesses.status(root()) == 200, timeout,
-                    Duration.ofMillis(250), name() + " ready at " + root());
-        } catch (IllegalStateException e) {
-            String log = log();
-            close();
-            throw new IllegalStateException(name() + " not ready:\n" + log, e);
-        }
-        if (log().contains(DEPLOY_FAILED)) {
-            String log = log();
-            close();
-            throw new IllegalStateException("the WAR did not deploy on " + name() + ":\n" + log);
-        }
+        ServerProcesses.awaitDeployed(this, process, () -> log().contains(DEPLOY_FAILED), timeout);
     }
 
     /** SIGTERM to its java (and SIGKILL after 30 s); the runtime directory is deleted, the log kept. */

@@ -79,6 +79,27 @@ final class ServerProcesses {
     }
 
     /**
+     * Waits until the server answers 200 at its application root, or its deployment failed; either failure stops the
+     * server and throws with its log.
+     */
+    static void awaitDeployed(DeployedServer server, ExternalProcess process, java.util.function.BooleanSupplier
+            deployFailed, Duration timeout) {
+        try {
+            process.awaitReady(() -> deployFailed.getAsBoolean() || status(server.root()) == 200, timeout,
+                    Duration.ofMillis(250), server.name() + " ready at " + server.root());
+        } catch (IllegalStateException e) {
+            String log = server.log();
+            server.close();
+            throw new IllegalStateException(server.name() + " not ready:\n" + log, e);
+        }
+        if (deployFailed.getAsBoolean()) {
+            String log = server.log();
+            server.close();
+            throw new IllegalStateException("the WAR did not deploy on " + server.name() + ":\n" + log);
+        }
+    }
+
+    /**
      * Stops a started script and everything under it: its children first (a launcher script such as
      * {@code standalone.sh} does not pass SIGTERM on to its java), then the script. Only this tree, never by name.
      */

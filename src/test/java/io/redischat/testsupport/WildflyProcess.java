@@ -133,19 +133,7 @@ public final class WildflyProcess implements DeployedServer {
     }
 
     private void awaitReady(Duration timeout) {
-        try {
-            process.awaitReady(() -> deployFailed() || ServerProcesses.status(root()) == 200, timeout,
-                    Duration.ofMillis(250), name() + " ready at " + root());
-        } catch (IllegalStateException e) {
-            String log = log();
-            close();
-            throw new IllegalStateException(name() + " not ready:\n" + log, e);
-        }
-        if (deployFailed()) {
-            String log = log();
-            close();
-            throw new IllegalStateException("the WAR did not deploy on " + name() + ":\n" + log);
-        }
+        ServerProcesses.awaitDeployed(this, process, this::deployFailed, timeout);
     }
 
     /** Stops standalone.sh and its java; the base directory stays under target/ for the log. */
