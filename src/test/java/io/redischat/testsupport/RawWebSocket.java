@@ -73,9 +73,14 @@ public final class RawWebSocket implements AutoCloseable {
      * kept the connection open for 3 s (it accepted or ignored the frame).
      */
     public int awaitCloseCode() throws IOException {
-        socket.setSoTimeout(3000);
         try {
-            return readUntilClose();
+            Message message;
+            while ((message = nextMessage(Duration.ofSeconds(3))) != null) {
+                if (message.isClose()) {
+                    return message.closeCode();
+                }
+            }
+            return -1;
         } catch (SocketTimeoutException stillOpen) {
             return 0;
         }
@@ -126,19 +131,6 @@ public final class RawWebSocket implements AutoCloseable {
             }
         }
         return length;
-    }
-
-    private int readUntilClose() throws IOException {
-        while (true) {
-            int first = in.read();
-            if (first < 0) {
-                return -1;
-            }
-            byte[] payload = in.readNBytes((int) readLength());
-            if ((first & 0x0f) == 0x8) {
-                return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
-            }
-        }
     }
 
     private String readHeaders() throws IOException {
